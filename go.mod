@@ -1,0 +1,3 @@
+module github.com/contactpoint/contactpoint
+
+go 1.26.8
