@@ -1,0 +1,482 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+)
+
+// CreateChild validates c, gives it a new ContactPoint ID when it has none,
+// and stores it with every item it carries. It returns EInvalid naming the
+// field at fault, or EConflict when c.ID is already taken.
+func (db *DB) CreateChild(ctx context.Context, c *domain.Child) error {
+	const op = "store.CreateChild"
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := tx.createChild(ctx, c); err != nil {
+		return internal(op, err)
+	}
+	return internal(op, tx.Commit())
+}
+
+func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
+	if err := c.Validate(tx.today()); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		c.ID = domain.NewID()
+	} else if _, err := domain.ParseID("contactpoint_id", string(c.ID)); err != nil {
+		return err
+	}
+	if c.LACode == "" {
+		c.LACode = responsibleLA(c)
+	}
+	if c.LACode == "" {
+		return domain.FieldError("la_code", "is required when no current address names the local authority")
+	}
+	c.Version = 1
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	_, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
+		date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
+		c.DateOfDeath.String(), string(c.AddressStatus), string(c.ReturnIntent), c.LACode,
+		c.Version, formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		if isUniqueViolation(err) {
+			return domain.Errorf(domain.EConflict, "ContactPoint ID %s is already in use", c.ID)
+		}
+		return err
+	}
+	return tx.insertItems(ctx, c)
+}
+
+// responsibleLA is the authority of the child's current address, or of the
+// last known one.
+func responsibleLA(c *domain.Child) string {
+	la := ""
+	for _, a := range c.Addresses {
+		if a.LACode == "" {
+			continue
+		}
+		if a.To.IsZero() {
+			return a.LACode
+		}
+		la = a.LACode
+	}
+	return la
+}
+
+// insertItems writes every item of c, giving new ones an ID and stamping
+// provenance where it is missing.
+func (tx *Tx) insertItems(ctx context.Context, c *domain.Child) error {
+	id := string(c.ID)
+	stamp := func(p *domain.Provenance) {
+		if p.Recorded.IsZero() {
+			p.Recorded = tx.now
+		}
+		if p.Source == "" {
+			p.Source = "contactpoint"
+		}
+	}
+	newID := func(s *string) {
+		if *s == "" {
+			*s = newItemID()
+		}
+	}
+	for i, n := range c.FormerFamilyNames {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO former_names (child_id, position, name) VALUES ($1, $2, $3)`, id, i, n); err != nil {
+			return err
+		}
+	}
+	for i := range c.Addresses {
+		a := &c.Addresses[i]
+		newID(&a.ID)
+		stamp(&a.Provenance)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO addresses (id, child_id, line_1, line_2, town, postcode, la_code,
+			from_date, to_date, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			a.ID, id, a.Line1, a.Line2, a.Town, a.Postcode, a.LACode, a.From.String(), a.To.String(),
+			a.Source, a.User, formatTime(a.Recorded)); err != nil {
+			return err
+		}
+	}
+	for i := range c.Parents {
+		p := &c.Parents[i]
+		newID(&p.ID)
+		stamp(&p.Provenance)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO parents (id, child_id, name, relationship, parental_responsibility,
+			contact, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			p.ID, id, p.Name, p.Relationship, p.ParentalResponsibility, contactJSON(p.Contact),
+			p.Source, p.User, formatTime(p.Recorded)); err != nil {
+			return err
+		}
+	}
+	for i := range c.Education {
+		e := &c.Education[i]
+		newID(&e.ID)
+		stamp(&e.Provenance)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO education (id, child_id, name, urn, home_educated, contact,
+			start_date, end_date, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			e.ID, id, e.Name, e.URN, e.HomeEducated, contactJSON(e.Contact), e.Start.String(), e.End.String(),
+			e.Source, e.User, formatTime(e.Recorded)); err != nil {
+			return err
+		}
+	}
+	for i := range c.Health {
+		h := &c.Health[i]
+		newID(&h.ID)
+		stamp(&h.Provenance)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO health (id, child_id, name, ods_code, contact,
+			start_date, end_date, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			h.ID, id, h.Name, h.ODSCode, contactJSON(h.Contact), h.Start.String(), h.End.String(),
+			h.Source, h.User, formatTime(h.Recorded)); err != nil {
+			return err
+		}
+	}
+	for i := range c.Involvements {
+		v := &c.Involvements[i]
+		newID(&v.ID)
+		stamp(&v.Provenance)
+		if err := tx.insertInvolvement(ctx, id, v); err != nil {
+			return err
+		}
+	}
+	for i := range c.LeadProfessionals {
+		l := &c.LeadProfessionals[i]
+		newID(&l.ID)
+		stamp(&l.Provenance)
+		if err := tx.insertLeadProfessional(ctx, id, l); err != nil {
+			return err
+		}
+	}
+	for i := range c.CAFs {
+		f := &c.CAFs[i]
+		newID(&f.ID)
+		stamp(&f.Provenance)
+		if err := tx.insertCAF(ctx, id, f); err != nil {
+			return err
+		}
+	}
+	for i := range c.Identifiers {
+		if err := tx.insertIdentifier(ctx, id, &c.Identifiers[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) insertInvolvement(ctx context.Context, childID string, v *domain.Involvement) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO involvements (id, child_id, service, organisation, practitioner_name,
+		role, contact, start_date, end_date, source, user_id, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		v.ID, childID, string(v.Service), v.Organisation, v.PractitionerName, v.Role, contactJSON(v.Contact),
+		v.Start.String(), v.End.String(), v.Source, v.User, formatTime(v.Recorded))
+	return err
+}
+
+func (tx *Tx) insertLeadProfessional(ctx context.Context, childID string, l *domain.LeadProfessional) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO lead_professionals (id, child_id, name, organisation, role, contact,
+		start_date, end_date, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		l.ID, childID, l.Name, l.Organisation, l.Role, contactJSON(l.Contact), l.Start.String(), l.End.String(),
+		l.Source, l.User, formatTime(l.Recorded))
+	return err
+}
+
+func (tx *Tx) insertCAF(ctx context.Context, childID string, f *domain.CAF) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO cafs (id, child_id, undertaken, holder_name, organisation, contact,
+		end_date, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		f.ID, childID, f.Undertaken.String(), f.HolderName, f.Organisation, contactJSON(f.Contact),
+		f.End.String(), f.Source, f.User, formatTime(f.Recorded))
+	return err
+}
+
+// insertIdentifier stores an identifier as a keyed hash and a value sealed
+// to its source, then forgets the clear value.
+func (tx *Tx) insertIdentifier(ctx context.Context, childID string, idf *domain.Identifier) error {
+	v, err := domain.ValidIdentifier(idf.Kind, idf.Value)
+	if err != nil {
+		return err
+	}
+	if idf.Source == "" {
+		return domain.FieldError("identifiers.source", "is required")
+	}
+	hash := tx.db.keys.Hash(string(idf.Kind), v)
+	sealed := tx.db.keys.Seal(v, identifierAD(idf.Kind, idf.Source))
+	_, err = tx.ExecContext(ctx, `INSERT INTO identifiers (child_id, kind, source, hash, sealed) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (child_id, kind, source, hash) DO NOTHING`, childID, string(idf.Kind), idf.Source, hash, sealed)
+	idf.Value = ""
+	return err
+}
+
+func identifierAD(kind domain.IdentifierKind, source string) string {
+	return "identifier/" + string(kind) + "/" + source
+}
+
+// IdentifierHash returns the keyed hash under which an identifier is stored,
+// for look-ups by search and matching. The value must be canonical (as the
+// domain parsers return it).
+func (db *DB) IdentifierHash(kind domain.IdentifierKind, value string) string {
+	return db.keys.Hash(string(kind), value)
+}
+
+// Child returns the child's whole record. Identifiers come back without
+// their values. It returns ENotFound when there is no such child.
+func (db *DB) Child(ctx context.Context, id domain.ID) (*domain.Child, error) {
+	const op = "store.Child"
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer tx.Rollback()
+	c, err := tx.child(ctx, id)
+	return c, internal(op, err)
+}
+
+func (tx *Tx) child(ctx context.Context, id domain.ID) (*domain.Child, error) {
+	c := &domain.Child{ID: id}
+	var gender, dob, dod, status, intent, created, updated string
+	err := tx.QueryRowContext(ctx, `SELECT given_names, family_name, gender, date_of_birth, date_of_death,
+		address_status, return_intent, la_code, version, created_at, updated_at FROM children WHERE id = $1`, string(id)).
+		Scan(&c.GivenNames, &c.FamilyName, &gender, &dob, &dod, &status, &intent, &c.LACode, &c.Version, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Gender, c.DateOfBirth, c.DateOfDeath = domain.Gender(gender), parseDate(dob), parseDate(dod)
+	c.AddressStatus, c.ReturnIntent = domain.AddressStatus(status), domain.ReturnIntent(intent)
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	for _, load := range []func(context.Context, *domain.Child) error{
+		tx.loadFormerNames, tx.loadAddresses, tx.loadParents, tx.loadEducation, tx.loadHealth,
+		tx.loadInvolvements, tx.loadLeadProfessionals, tx.loadCAFs, tx.loadIdentifiers,
+	} {
+		if err := load(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// scanRows runs a query about one child and calls scan for each row.
+func (tx *Tx) scanRows(ctx context.Context, query string, childID domain.ID, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, string(childID))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (tx *Tx) loadFormerNames(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, c.ID, func(r *sql.Rows) error {
+		var n string
+		err := r.Scan(&n)
+		c.FormerFamilyNames = append(c.FormerFamilyNames, n)
+		return err
+	})
+}
+
+// provenance scans the trailing source, user_id, recorded_at columns.
+type provScan struct{ source, user, recorded string }
+
+func (p *provScan) dest() []any { return []any{&p.source, &p.user, &p.recorded} }
+func (p *provScan) value() domain.Provenance {
+	return domain.Provenance{Source: p.source, User: p.user, Recorded: parseTime(p.recorded)}
+}
+
+// period scans start and end date columns.
+type period struct{ start, end string }
+
+func (tx *Tx) loadAddresses(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, line_1, line_2, town, postcode, la_code, from_date, to_date, source, user_id, recorded_at
+		FROM addresses WHERE child_id = $1 ORDER BY to_date = '' DESC, to_date DESC, from_date DESC, id`, c.ID, func(r *sql.Rows) error {
+		var a domain.ChildAddress
+		var p period
+		var pv provScan
+		if err := r.Scan(append([]any{&a.ID, &a.Line1, &a.Line2, &a.Town, &a.Postcode, &a.LACode, &p.start, &p.end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		a.From, a.To, a.Provenance = parseDate(p.start), parseDate(p.end), pv.value()
+		c.Addresses = append(c.Addresses, a)
+		return nil
+	})
+}
+
+func (tx *Tx) loadParents(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, name, relationship, parental_responsibility, contact, source, user_id, recorded_at
+		FROM parents WHERE child_id = $1 ORDER BY recorded_at, id`, c.ID, func(r *sql.Rows) error {
+		var p domain.Parent
+		var contact string
+		var pv provScan
+		if err := r.Scan(append([]any{&p.ID, &p.Name, &p.Relationship, &p.ParentalResponsibility, &contact}, pv.dest()...)...); err != nil {
+			return err
+		}
+		p.Contact, p.Provenance = parseContact(contact), pv.value()
+		c.Parents = append(c.Parents, p)
+		return nil
+	})
+}
+
+func (tx *Tx) loadEducation(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, name, urn, home_educated, contact, start_date, end_date, source, user_id, recorded_at
+		FROM education WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
+		var e domain.EducationSetting
+		var contact string
+		var p period
+		var pv provScan
+		if err := r.Scan(append([]any{&e.ID, &e.Name, &e.URN, &e.HomeEducated, &contact, &p.start, &p.end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		e.Contact, e.Start, e.End, e.Provenance = parseContact(contact), parseDate(p.start), parseDate(p.end), pv.value()
+		c.Education = append(c.Education, e)
+		return nil
+	})
+}
+
+func (tx *Tx) loadHealth(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, name, ods_code, contact, start_date, end_date, source, user_id, recorded_at
+		FROM health WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
+		var h domain.HealthProvider
+		var contact string
+		var p period
+		var pv provScan
+		if err := r.Scan(append([]any{&h.ID, &h.Name, &h.ODSCode, &contact, &p.start, &p.end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		h.Contact, h.Start, h.End, h.Provenance = parseContact(contact), parseDate(p.start), parseDate(p.end), pv.value()
+		c.Health = append(c.Health, h)
+		return nil
+	})
+}
+
+func (tx *Tx) loadInvolvements(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, service, organisation, practitioner_name, role, contact, start_date, end_date,
+		source, user_id, recorded_at FROM involvements WHERE child_id = $1
+		ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
+		var v domain.Involvement
+		var service, contact string
+		var p period
+		var pv provScan
+		if err := r.Scan(append([]any{&v.ID, &service, &v.Organisation, &v.PractitionerName, &v.Role, &contact, &p.start, &p.end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		v.Service, v.Contact, v.Start, v.End, v.Provenance = domain.ServiceType(service), parseContact(contact), parseDate(p.start), parseDate(p.end), pv.value()
+		c.Involvements = append(c.Involvements, v)
+		return nil
+	})
+}
+
+func (tx *Tx) loadLeadProfessionals(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, name, organisation, role, contact, start_date, end_date, source, user_id, recorded_at
+		FROM lead_professionals WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
+		var l domain.LeadProfessional
+		var contact string
+		var p period
+		var pv provScan
+		if err := r.Scan(append([]any{&l.ID, &l.Name, &l.Organisation, &l.Role, &contact, &p.start, &p.end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		l.Contact, l.Start, l.End, l.Provenance = parseContact(contact), parseDate(p.start), parseDate(p.end), pv.value()
+		c.LeadProfessionals = append(c.LeadProfessionals, l)
+		return nil
+	})
+}
+
+func (tx *Tx) loadCAFs(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT id, undertaken, holder_name, organisation, contact, end_date, source, user_id, recorded_at
+		FROM cafs WHERE child_id = $1 ORDER BY end_date = '' DESC, undertaken DESC, id`, c.ID, func(r *sql.Rows) error {
+		var f domain.CAF
+		var undertaken, contact, end string
+		var pv provScan
+		if err := r.Scan(append([]any{&f.ID, &undertaken, &f.HolderName, &f.Organisation, &contact, &end}, pv.dest()...)...); err != nil {
+			return err
+		}
+		f.Undertaken, f.Contact, f.End, f.Provenance = parseDate(undertaken), parseContact(contact), parseDate(end), pv.value()
+		c.CAFs = append(c.CAFs, f)
+		return nil
+	})
+}
+
+func (tx *Tx) loadIdentifiers(ctx context.Context, c *domain.Child) error {
+	return tx.scanRows(ctx, `SELECT kind, source FROM identifiers WHERE child_id = $1 ORDER BY kind, source`, c.ID, func(r *sql.Rows) error {
+		var kind, source string
+		err := r.Scan(&kind, &source)
+		c.Identifiers = append(c.Identifiers, domain.Identifier{Kind: domain.IdentifierKind(kind), Source: source})
+		return err
+	})
+}
+
+// SourceIdentifiers returns, in clear, the identifiers that source supplied
+// for the child: the only way an identifier leaves the database.
+func (db *DB) SourceIdentifiers(ctx context.Context, id domain.ID, source string) ([]domain.Identifier, error) {
+	const op = "store.SourceIdentifiers"
+	rows, err := db.read.QueryContext(ctx, `SELECT kind, sealed FROM identifiers WHERE child_id = $1 AND source = $2 ORDER BY kind`, string(id), source)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	var out []domain.Identifier
+	for rows.Next() {
+		var kind, sealed string
+		if err := rows.Scan(&kind, &sealed); err != nil {
+			return nil, internal(op, err)
+		}
+		v, err := db.keys.Open(sealed, identifierAD(domain.IdentifierKind(kind), source))
+		if err != nil {
+			return nil, internal(op, err)
+		}
+		out = append(out, domain.Identifier{Kind: domain.IdentifierKind(kind), Source: source, Value: v})
+	}
+	return out, internal(op, rows.Err())
+}
+
+// ChildrenByIdentifier returns the IDs of children holding the identifier
+// (canonical value), from any source.
+func (db *DB) ChildrenByIdentifier(ctx context.Context, kind domain.IdentifierKind, value string) ([]domain.ID, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT child_id FROM identifiers WHERE hash = $1 ORDER BY child_id`, db.keys.Hash(string(kind), value))
+	if err != nil {
+		return nil, internal("store.ChildrenByIdentifier", err)
+	}
+	defer rows.Close()
+	var ids []domain.ID
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, internal("store.ChildrenByIdentifier", err)
+		}
+		ids = append(ids, domain.ID(id))
+	}
+	return ids, internal("store.ChildrenByIdentifier", rows.Err())
+}
+
+func contactJSON(c domain.Contact) string {
+	if c == (domain.Contact{}) {
+		return "{}"
+	}
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func parseContact(s string) domain.Contact {
+	var c domain.Contact
+	_ = json.Unmarshal([]byte(s), &c)
+	return c
+}
+
+func isUniqueViolation(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "duplicate key value")
+}

@@ -1,0 +1,298 @@
+// Package store keeps ContactPoint's data in SQLite (the embedded default)
+// or PostgreSQL behind one database/sql code base. Exported methods own
+// their transaction; unexported helpers take (ctx, tx) and compose.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/secret"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open ContactPoint database.
+type DB struct {
+	read    *sql.DB // readers; the same pool as write on PostgreSQL
+	write   *sql.DB // one connection on SQLite: SQLite has one writer
+	dialect *dialect
+	keys    *secret.Keyring
+
+	// Now is the clock; tests move it to cross birthdays and expiries.
+	Now func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	// Migrate applies pending migrations to an existing database. A new,
+	// empty database is always migrated; an existing one with pending
+	// migrations is refused unless Migrate is set, so that a server never
+	// runs on a stale schema.
+	Migrate bool
+	// Keys is the server's keyring; required.
+	Keys *secret.Keyring
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Open opens (creating and migrating when new) the database at url.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	if opts.Keys == nil {
+		return nil, errors.New("store: no keyring")
+	}
+	d, err := parseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: d, keys: opts.Keys, Now: opts.Now}
+	if db.Now == nil {
+		db.Now = time.Now
+	}
+	if db.write, err = sql.Open(d.driver, d.writeDSN); err != nil {
+		return nil, err
+	}
+	if d.name == "sqlite" {
+		db.write.SetMaxOpenConns(1)
+		if db.read, err = sql.Open(d.driver, d.readDSN); err != nil {
+			db.write.Close()
+			return nil, err
+		}
+		db.read.SetMaxOpenConns(8)
+		db.read.SetMaxIdleConns(8)
+		db.read.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		db.write.SetMaxOpenConns(16)
+		db.write.SetMaxIdleConns(16)
+		db.read = db.write
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+	}
+	if err := db.migrate(ctx, opts.Migrate); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.checkKeys(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var err error
+	if db.read != nil && db.read != db.write {
+		err = db.read.Close()
+	}
+	if db.write != nil {
+		if werr := db.write.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
+
+// Ping checks that the database answers; for /readyz.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	ents, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range ents {
+		n, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{v, e.Name(), string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected version %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion returns the latest migration this binary knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate applies pending migrations, each in its own transaction.
+func (db *DB) migrate(ctx context.Context, allowExisting bool) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range ms {
+		done, err := db.applyMigration(ctx, m, allowExisting)
+		if err != nil {
+			return err
+		}
+		if done {
+			continue
+		}
+	}
+	return nil
+}
+
+var errStale = errors.New("stale schema")
+
+func (db *DB) applyMigration(ctx context.Context, m migration, allowExisting bool) (applied bool, err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if db.dialect.lockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, db.dialect.lockMigrations); err != nil {
+			return false, fmt.Errorf("migrate: lock: %w", err)
+		}
+	}
+	var n, latest int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&n, &latest); err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	if latest >= m.version {
+		return true, nil
+	}
+	if n > 0 && !allowExisting {
+		return false, fmt.Errorf("database schema is at version %d but this binary needs %d: run `contactpoint migrate` (%w)", latest, SchemaVersion(), errStale)
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		m.version, m.name, formatTime(db.Now())); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return false, tx.Commit()
+}
+
+// checkKeys records the server secret's fingerprint in a new database and
+// refuses a database made with another secret: its identifier hashes would
+// silently never match and its audit chain would not verify.
+func (db *DB) checkKeys(ctx context.Context) error {
+	fp := db.keys.Fingerprint()
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('secret_fingerprint', $1) ON CONFLICT (key) DO NOTHING`, fp); err != nil {
+		return fmt.Errorf("record secret fingerprint: %w", err)
+	}
+	var got string
+	if err := db.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret_fingerprint'`).Scan(&got); err != nil {
+		return err
+	}
+	if got != fp {
+		return errors.New("this database was created with a different server secret (CONTACTPOINT_SECRET / CONTACTPOINT_SECRET_FILE)")
+	}
+	return nil
+}
+
+// Tx is a write transaction with the time it began, so that every row it
+// writes carries the same time.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// begin starts a write transaction.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
+}
+
+// beginRead starts a read-only transaction for a consistent view.
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect.name == "postgres"})
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
+}
+
+// today is the calendar date in England at the transaction's time.
+func (tx *Tx) today() domain.Date { return domain.DateOf(tx.now) }
+
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeFormat, s)
+	return t
+}
+
+func parseDate(s string) domain.Date {
+	d, _ := domain.ParseDate("date", s)
+	return d
+}
+
+// newItemID returns a random identifier for a row that is not a child.
+func newItemID() string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("store: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// internal wraps an unexpected database error for the op.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *domain.Error
+	if errors.As(err, &e) {
+		if e.Op == "" {
+			e.Op = op
+		}
+		return e
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &domain.Error{Code: domain.EInternal, Op: op, Err: err}
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The SQL
+// itself is shared: both accept $1 placeholders, ON CONFLICT, RETURNING and
+// the column types the migrations use (TEXT, BIGINT, BOOLEAN).
+type dialect struct {
+	name     string // "sqlite" or "postgres"
+	driver   string // database/sql driver name
+	readDSN  string
+	writeDSN string
+	// lockAudit is run inside a transaction before appending to the audit
+	// chain, so that concurrent writers take turns. SQLite's write
+	// transactions are already serialised (BEGIN IMMEDIATE).
+	lockAudit string
+	// lockMigrations serialises concurrent migrators.
+	lockMigrations string
+}
+
+// parseURL turns a --db URL into a dialect: "sqlite:PATH" (or a bare path)
+// or "postgres://..." / "postgresql://...".
+func parseURL(dbURL string) (*dialect, error) {
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return &dialect{
+			name: "postgres", driver: "pgx", readDSN: dbURL, writeDSN: dbURL,
+			lockAudit:      "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
+			lockMigrations: "SELECT pg_advisory_xact_lock(7250311)",
+		}, nil
+	case strings.HasPrefix(dbURL, "sqlite:"), !strings.Contains(dbURL, "://"):
+		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
+		if path == "" {
+			return nil, fmt.Errorf("--db %q: no SQLite file named", dbURL)
+		}
+		// WAL lets readers run beside the one writer; foreign keys are off
+		// by default in SQLite; the busy timeout makes a second writer wait
+		// rather than fail.
+		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+		return &dialect{
+			name: "sqlite", driver: "sqlite",
+			readDSN:  base + "&_pragma=query_only(1)",
+			writeDSN: base + "&_txlock=immediate",
+		}, nil
+	}
+	return nil, fmt.Errorf("--db %q: use sqlite:PATH or postgres://...", dbURL)
+}
