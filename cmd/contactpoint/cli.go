@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/secret"
+	"github.com/contactpoint/contactpoint/internal/store"
+)
+
+// Main is the program, separated from func main so tests can run it whole.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Now is the clock handed to the store; time.Now by default.
+	Now func() time.Time
+	// Ready, when set, receives the server's address once it listens.
+	Ready chan<- string
+
+	db     *store.DB
+	logger *slog.Logger
+}
+
+// NewMain returns a Main wired to the process's standard streams and
+// environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	if m.db != nil {
+		err := m.db.Close()
+		m.db = nil
+		return err
+	}
+	return nil
+}
+
+// command is one subcommand.
+type command struct {
+	name    string // "serve", "user add"
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the web service and the API", (*Main).serve},
+		{"migrate", "create or bring the database schema up to date", (*Main).migrate},
+		{"source add", "register a source system (idempotent)", (*Main).sourceAdd},
+		{"source list", "list the source systems", (*Main).sourceList},
+	}
+}
+
+const usageText = `ContactPoint: the directory of children in England and who is working with them.
+
+Usage: contactpoint COMMAND [flags]
+
+Commands:
+%s
+Every command takes --db URL (or CONTACTPOINT_DB): sqlite:PATH (the default,
+sqlite:contactpoint.db) or postgres://...
+Run "contactpoint COMMAND --help" for a command's flags.
+`
+
+func (m *Main) usage() string {
+	var b strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
+	}
+	return fmt.Sprintf(usageText, b.String())
+}
+
+// Run runs the subcommand named by args.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprint(m.Stdout, m.usage())
+		if len(args) == 0 {
+			return usageError("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c.run(m, ctx, args[len(words):])
+		}
+	}
+	return usageError(fmt.Sprintf("unknown command %q (see contactpoint help)", strings.Join(args[:min(2, len(args))], " ")))
+}
+
+// usageError is a mistake in the command line; exit status 2.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// common holds the flags every command takes.
+type common struct {
+	db        string
+	logFormat string
+	logLevel  string
+}
+
+func (m *Main) flags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet("contactpoint "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&c.db, "db", m.env("CONTACTPOINT_DB", "sqlite:contactpoint.db"), "database URL: sqlite:PATH or postgres://... (env CONTACTPOINT_DB)")
+	fs.StringVar(&c.logFormat, "log-format", m.env("CONTACTPOINT_LOG_FORMAT", "text"), "log format: text or json (env CONTACTPOINT_LOG_FORMAT)")
+	fs.StringVar(&c.logLevel, "log-level", m.env("CONTACTPOINT_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONTACTPOINT_LOG_LEVEL)")
+	return fs
+}
+
+func (m *Main) env(key, def string) string {
+	if v := m.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errHelp
+			}
+			return nil, usageError(err.Error())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+var errHelp = errors.New("help requested")
+
+// setup configures logging and opens the database: the part every command
+// shares. Configuration is validated as a whole before anything starts.
+func (m *Main) setup(ctx context.Context, c *common, migrate bool) error {
+	var errs []error
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.logLevel))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		m.logger = slog.New(slog.NewTextHandler(m.Stderr, opts))
+	case "json":
+		m.logger = slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q: use text or json", c.logFormat))
+	}
+	if !strings.HasPrefix(c.db, "sqlite:") && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
+		errs = append(errs, fmt.Errorf("--db %q: use sqlite:PATH or postgres://...", c.db))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return usageError(strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	raw, created, err := secret.Load(m.Getenv, defaultSecretFile(c.db))
+	if err != nil {
+		return err
+	}
+	keys, err := secret.New(raw)
+	if err != nil {
+		return err
+	}
+	if created {
+		m.logger.Warn("created a new server secret; keep it safe and back it up with the database", "file", defaultSecretFile(c.db))
+	}
+	m.db, err = store.Open(ctx, c.db, store.Options{Keys: keys, Migrate: migrate, Now: m.Now})
+	return err
+}
+
+// defaultSecretFile is where the server secret lives when neither
+// CONTACTPOINT_SECRET nor CONTACTPOINT_SECRET_FILE is set: beside a SQLite
+// file, or in the working directory for PostgreSQL.
+func defaultSecretFile(db string) string {
+	if p, ok := strings.CutPrefix(db, "sqlite:"); ok {
+		return filepath.Clean(p) + ".secret"
+	}
+	return "contactpoint.secret"
+}
+
+// oneLine makes an error fit the contract's one line on stderr.
+func oneLine(err error) string {
+	s := domain.ErrorMessage(err)
+	if domain.ErrorCode(err) == domain.EInternal {
+		s = err.Error()
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+func (m *Main) migrate(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("migrate", &c)
+	if _, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if err := m.setup(ctx, &c, true); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "schema at version %d (%s)\n", store.SchemaVersion(), m.db.Dialect())
+	return nil
+}
+
+// helpOK turns a --help request into success.
+func helpOK(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func (m *Main) sourceAdd(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("source add", &c)
+	name := fs.String("name", "", "the source's name: lower-case letters, digits, - and _")
+	kind := fs.String("kind", "", "health, education, benefits, local-authority, youth-justice or other")
+	org := fs.String("organisation", "", "the organisation that runs the source")
+	if pos, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	} else if len(pos) > 0 {
+		return usageError(fmt.Sprintf("source add: unexpected argument %q", pos[0]))
+	}
+	if err := m.setup(ctx, &c, false); err != nil {
+		return err
+	}
+	s := &domain.Source{Name: *name, Kind: domain.SourceKind(*kind), Organisation: *org}
+	if err := m.db.AddSource(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "source %s (%s)\n", s.Name, s.Kind)
+	return nil
+}
+
+func (m *Main) sourceList(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("source list", &c)
+	if _, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	}
+	if err := m.setup(ctx, &c, false); err != nil {
+		return err
+	}
+	all, err := m.db.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		fmt.Fprintf(m.Stdout, "%s\t%s\t%s\n", s.Name, s.Kind, s.Organisation)
+	}
+	return nil
+}

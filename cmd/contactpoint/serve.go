@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/web"
+)
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("serve", &c)
+	addr := fs.String("addr", m.env("CONTACTPOINT_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env CONTACTPOINT_ADDR)")
+	drain := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests in flight finish on shutdown")
+	if pos, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	} else if len(pos) > 0 {
+		return usageError(fmt.Sprintf("serve: unexpected argument %q", pos[0]))
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usageError(fmt.Sprintf("--addr %q: use HOST:PORT", *addr))
+	}
+	if err := m.setup(ctx, &c, false); err != nil {
+		return err
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.db.Ping(pctx); err != nil {
+			m.logger.Error("readiness: database does not answer", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("/", web.New(web.Config{Logger: m.logger}))
+
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	m.logger.Info("serving", "addr", ln.Addr().String(), "db", m.db.Dialect())
+	if m.Ready != nil {
+		m.Ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, drain requests in flight with a deadline; the
+	// database is closed last, by Close.
+	m.logger.Info("shutting down", "drain", drain.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	m.logger.Info("stopped")
+	return nil
+}
