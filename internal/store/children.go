@@ -111,9 +111,9 @@ func (tx *Tx) insertItems(ctx context.Context, c *domain.Child) error {
 		p := &c.Parents[i]
 		newID(&p.ID)
 		stamp(&p.Provenance)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO parents (id, child_id, name, relationship, parental_responsibility,
-			contact, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			p.ID, id, p.Name, p.Relationship, p.ParentalResponsibility, contactJSON(p.Contact),
+		if _, err := tx.ExecContext(ctx, `INSERT INTO parents (id, child_id, position, name, relationship, parental_responsibility,
+			contact, source, user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			p.ID, id, i, p.Name, p.Relationship, p.ParentalResponsibility, contactJSON(p.Contact),
 			p.Source, p.User, formatTime(p.Recorded)); err != nil {
 			return err
 		}
@@ -317,7 +317,7 @@ func (tx *Tx) loadAddresses(ctx context.Context, c *domain.Child) error {
 
 func (tx *Tx) loadParents(ctx context.Context, c *domain.Child) error {
 	return tx.scanRows(ctx, `SELECT id, name, relationship, parental_responsibility, contact, source, user_id, recorded_at
-		FROM parents WHERE child_id = $1 ORDER BY recorded_at, id`, c.ID, func(r *sql.Rows) error {
+		FROM parents WHERE child_id = $1 ORDER BY position, id`, c.ID, func(r *sql.Rows) error {
 		var p domain.Parent
 		var contact string
 		var pv provScan

@@ -82,6 +82,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
+	if err := db.checkPragmas(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx, opts.Migrate); err != nil {
 		db.Close()
 		return nil, err
@@ -112,6 +116,28 @@ func (db *DB) Dialect() string { return db.dialect.name }
 
 // Ping checks that the database answers; for /readyz.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// checkPragmas confirms that SQLite applied the settings in the DSN: a
+// driver that ignored them would leave foreign keys off without a word.
+func (db *DB) checkPragmas(ctx context.Context) error {
+	if db.dialect.name != "sqlite" {
+		return nil
+	}
+	for _, pool := range []*sql.DB{db.write, db.read} {
+		var mode string
+		var fk int
+		if err := pool.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			return fmt.Errorf("open sqlite database: %w", err)
+		}
+		if err := pool.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+			return fmt.Errorf("open sqlite database: %w", err)
+		}
+		if mode != "wal" || fk != 1 {
+			return fmt.Errorf("open sqlite database: journal_mode=%s foreign_keys=%d; want wal and 1", mode, fk)
+		}
+	}
+	return nil
+}
 
 type migration struct {
 	version int
@@ -162,13 +188,15 @@ func (db *DB) migrate(ctx context.Context, allowExisting bool) error {
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	// A database with no migrations yet is new: it is always brought up to
+	// date. One that has some is only migrated when asked.
+	var applied int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	for _, m := range ms {
-		done, err := db.applyMigration(ctx, m, allowExisting)
-		if err != nil {
+		if err := db.applyMigration(ctx, m, allowExisting || applied == 0); err != nil {
 			return err
-		}
-		if done {
-			continue
 		}
 	}
 	return nil
@@ -176,35 +204,35 @@ func (db *DB) migrate(ctx context.Context, allowExisting bool) error {
 
 var errStale = errors.New("stale schema")
 
-func (db *DB) applyMigration(ctx context.Context, m migration, allowExisting bool) (applied bool, err error) {
+func (db *DB) applyMigration(ctx context.Context, m migration, allow bool) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer tx.Rollback()
 	if db.dialect.lockMigrations != "" {
 		if _, err := tx.ExecContext(ctx, db.dialect.lockMigrations); err != nil {
-			return false, fmt.Errorf("migrate: lock: %w", err)
+			return fmt.Errorf("migrate: lock: %w", err)
 		}
 	}
-	var n, latest int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&n, &latest); err != nil {
-		return false, fmt.Errorf("migrate: %w", err)
+	var latest int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&latest); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	if latest >= m.version {
-		return true, nil
+		return nil
 	}
-	if n > 0 && !allowExisting {
-		return false, fmt.Errorf("database schema is at version %d but this binary needs %d: run `contactpoint migrate` (%w)", latest, SchemaVersion(), errStale)
+	if !allow {
+		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `contactpoint migrate` (%w)", latest, SchemaVersion(), errStale)
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return false, fmt.Errorf("migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		m.version, m.name, formatTime(db.Now())); err != nil {
-		return false, fmt.Errorf("migration %s: %w", m.name, err)
+		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
-	return false, tx.Commit()
+	return tx.Commit()
 }
 
 // checkKeys records the server secret's fingerprint in a new database and

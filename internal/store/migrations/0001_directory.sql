@@ -49,6 +49,7 @@ CREATE INDEX addresses_child ON addresses (child_id);
 CREATE TABLE parents (
 	id           TEXT PRIMARY KEY,
 	child_id     TEXT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+	position     BIGINT NOT NULL,
 	name         TEXT NOT NULL,
 	relationship TEXT NOT NULL,
 	parental_responsibility BOOLEAN NOT NULL,
