@@ -62,3 +62,10 @@ func (u *User) HasRole(r Role) bool {
 func (u *User) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("user_id", u.ID), slog.String("la_code", u.LACode))
 }
+
+// CanSearch reports whether u may search for children and view records:
+// practitioners, data managers and national admins. An la-admin manages
+// users and reads the audit trail but does not look children up.
+func (u *User) CanSearch() bool {
+	return u.HasRole(RolePractitioner) || u.HasRole(RoleDataManager) || u.HasRole(RoleNationalAdmin)
+}

@@ -43,6 +43,7 @@ func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 	}
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	md := tx.db.matchData(c)
 	_, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
 		date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -55,7 +56,10 @@ func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 		}
 		return err
 	}
-	return tx.insertItems(ctx, c)
+	if err := tx.insertItems(ctx, c); err != nil {
+		return err
+	}
+	return tx.writeIndex(ctx, c.ID, md)
 }
 
 // responsibleLA is the authority of the child's current address, or of the

@@ -225,7 +225,7 @@ func (db *DB) applyMigration(ctx context.Context, m migration, allow bool) error
 	if !allow {
 		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `contactpoint migrate` (%w)", latest, SchemaVersion(), errStale)
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, db.dialect.rewrite(m.sql)); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,

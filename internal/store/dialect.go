@@ -25,6 +25,16 @@ type dialect struct {
 	lockMigrations string
 }
 
+// rewrite adapts shared DDL: a /*WITHOUT ROWID*/ comment becomes the
+// clause on SQLite, where it halves the size of a key-only table, and stays
+// a comment on PostgreSQL.
+func (d *dialect) rewrite(sql string) string {
+	if d.name == "sqlite" {
+		return strings.ReplaceAll(sql, "/*WITHOUT ROWID*/", "WITHOUT ROWID")
+	}
+	return sql
+}
+
 // parseURL turns a --db URL into a dialect: "sqlite:PATH" (or a bare path)
 // or "postgres://..." / "postgresql://...".
 func parseURL(dbURL string) (*dialect, error) {

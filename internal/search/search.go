@@ -1,0 +1,188 @@
+package search
+
+import (
+	"context"
+	"sort"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/match"
+	"github.com/contactpoint/contactpoint/internal/store"
+)
+
+// Result is one child in a result list: only what is needed to tell
+// children apart. The full record needs a reason for access.
+type Result struct {
+	ID          domain.ID     `json:"contactpoint_id"`
+	GivenNames  string        `json:"given_names"`
+	FamilyName  string        `json:"family_name"`
+	DateOfBirth domain.Date   `json:"date_of_birth"`
+	Gender      domain.Gender `json:"gender"`
+	Town        string        `json:"town,omitempty"`
+	District    string        `json:"postcode_district,omitempty"`
+	Score       float64       `json:"score"`
+	weight      float64
+}
+
+// Results is a search's answer. When more children pass the threshold than
+// may be shown, Results is empty and TooMany is set: add more detail.
+type Results struct {
+	Results []Result `json:"results"`
+	TooMany bool     `json:"too_many"`
+}
+
+// Service searches the directory.
+type Service struct {
+	DB    *store.DB
+	Model match.Model
+	// Prior is the prior probability that a candidate is the child sought.
+	// It is far higher than the linkage model's (one in the population):
+	// the searcher knows the child exists, and blocking has already kept
+	// only children who share a name sound, a birthday or a postcode.
+	Prior float64
+	// Threshold is the lowest score returned.
+	Threshold float64
+	// MaxResults is how many results may be shown (10; at most 50).
+	MaxResults int
+	// CandidateLimit bounds the candidates scored per search.
+	CandidateLimit int
+}
+
+// MaxResultsLimit is the most results a search may be configured to show.
+const MaxResultsLimit = 50
+
+// New returns a search service with the default model and settings.
+func New(db *store.DB) *Service {
+	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.5, MaxResults: 10, CandidateLimit: 400}
+}
+
+// Search finds the children matching c, best first, and audits the search
+// with its criteria and the IDs it returned. The caller must be signed in
+// (EUnauthorised) with a role that may search (EForbidden); criteria below
+// the minimum are EInvalid.
+func (s *Service) Search(ctx context.Context, c Criteria) (*Results, error) {
+	const op = "search.Search"
+	u := domain.UserFromContext(ctx)
+	if u == nil {
+		return nil, &domain.Error{Code: domain.EUnauthorised, Op: op, Message: "sign in to search"}
+	}
+	if !u.CanSearch() {
+		return nil, &domain.Error{Code: domain.EForbidden, Op: op, Message: "your role does not include searching for children"}
+	}
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	res, err := s.find(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Results))
+	for i, r := range res.Results {
+		ids[i] = string(r.ID)
+	}
+	detail := c.auditDetail()
+	detail["returned"] = ids
+	detail["too_many"] = res.TooMany
+	if err := s.DB.Audit(ctx, &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionSearch, Detail: detail}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// find runs the search without auditing it.
+func (s *Service) find(ctx context.Context, c Criteria) (*Results, error) {
+	q := s.query(c)
+	var cands []store.Candidate
+	var err error
+	switch {
+	case c.ContactPointID != "":
+		cands, err = s.DB.MatchDataOf(ctx, []domain.ID{c.ContactPointID})
+	case c.NHSNumber != "" || c.UPN != "":
+		var ids []domain.ID
+		for _, idf := range []struct {
+			kind domain.IdentifierKind
+			v    string
+		}{{domain.IdentifierNHS, c.NHSNumber}, {domain.IdentifierUPN, c.UPN}} {
+			if idf.v == "" {
+				continue
+			}
+			found, err := s.DB.ChildrenByIdentifier(ctx, idf.kind, idf.v)
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, found...)
+		}
+		cands, err = s.DB.MatchDataOf(ctx, dedupe(ids))
+	default:
+		cands, err = s.DB.Candidates(ctx, match.QueryKeys(q), s.CandidateLimit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	pq := match.Prepare(q)
+	onlyID := c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()
+	var passed []Result
+	for i := range cands {
+		cd := &cands[i]
+		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,
+			Gender: cd.Gender, Town: cd.Town}
+		if len(cd.Postcodes) > 0 {
+			r.District = domain.PostcodeDistrict(cd.Postcodes[0])
+		}
+		if onlyID {
+			// An identifier alone: every holder is a match.
+			r.Score, r.weight = 1, 1
+		} else {
+			pc := match.Prepare(cd.Record())
+			r.weight = match.ScoreWeight(pq, pc, &s.Model)
+			r.Score = match.Probability(r.weight, s.Prior)
+		}
+		if r.Score >= s.Threshold {
+			passed = append(passed, r)
+		}
+	}
+	sort.SliceStable(passed, func(i, j int) bool {
+		if passed[i].weight != passed[j].weight {
+			return passed[i].weight > passed[j].weight
+		}
+		return passed[i].ID < passed[j].ID
+	})
+	max := s.MaxResults
+	if max <= 0 || max > MaxResultsLimit {
+		max = 10
+	}
+	if len(passed) > max {
+		return &Results{Results: []Result{}, TooMany: true}, nil
+	}
+	if passed == nil {
+		passed = []Result{}
+	}
+	return &Results{Results: passed}, nil
+}
+
+// query turns criteria into a match record; identifiers become the keyed
+// hashes the store holds, so an exact identifier weighs in the score.
+func (s *Service) query(c Criteria) match.Record {
+	r := match.Record{GivenNames: c.GivenNames, FamilyName: c.FamilyName, DateOfBirth: c.DateOfBirth, Gender: c.Gender}
+	if c.Postcode != "" {
+		r.Postcodes = []string{c.Postcode}
+	}
+	if c.NHSNumber != "" {
+		r.Identifiers = append(r.Identifiers, "nhs:"+s.DB.IdentifierHash(domain.IdentifierNHS, c.NHSNumber))
+	}
+	if c.UPN != "" {
+		r.Identifiers = append(r.Identifiers, "upn:"+s.DB.IdentifierHash(domain.IdentifierUPN, c.UPN))
+	}
+	return r
+}
+
+func dedupe(ids []domain.ID) []domain.ID {
+	seen := map[domain.ID]bool{}
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

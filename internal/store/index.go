@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/match"
+)
+
+// MatchData is the compact copy of a child's record that search and
+// matching read: enough to score a candidate and to tell children apart in a
+// result list, and no more.
+type MatchData struct {
+	GivenNames  string        `json:"g"`
+	FamilyName  string        `json:"f"`
+	FormerNames []string      `json:"fn,omitempty"`
+	DateOfBirth domain.Date   `json:"d"`
+	Gender      domain.Gender `json:"s"`
+	Postcodes   []string      `json:"p,omitempty"` // current first, then previous
+	Town        string        `json:"t,omitempty"`
+	LACode      string        `json:"la"`
+	Identifiers []string      `json:"i,omitempty"` // "kind:hash"
+}
+
+// Record returns the data as the match package takes it.
+func (m *MatchData) Record() match.Record {
+	return match.Record{
+		GivenNames: m.GivenNames, FamilyName: m.FamilyName, FormerFamilyNames: m.FormerNames,
+		DateOfBirth: m.DateOfBirth, Gender: m.Gender, Postcodes: m.Postcodes, Identifiers: m.Identifiers,
+	}
+}
+
+// Candidate is a child found by blocking keys, with its match data.
+type Candidate struct {
+	ID   domain.ID
+	Hits int // how many of the query's keys it holds
+	MatchData
+}
+
+// matchData derives a child's match data; identifier values must still be
+// in clear (it runs before they are stored).
+func (db *DB) matchData(c *domain.Child) *MatchData {
+	m := &MatchData{GivenNames: c.GivenNames, FamilyName: c.FamilyName, FormerNames: c.FormerFamilyNames,
+		DateOfBirth: c.DateOfBirth, Gender: c.Gender, LACode: c.LACode}
+	// Current addresses first, then previous ones, most recent first (the
+	// order the store loads them in, and the order a caller gives).
+	for _, current := range []bool{true, false} {
+		for _, a := range c.Addresses {
+			if a.To.IsZero() != current || a.Postcode == "" {
+				continue
+			}
+			if m.Town == "" && current {
+				m.Town = a.Town
+			}
+			m.Postcodes = append(m.Postcodes, a.Postcode)
+		}
+	}
+	seen := map[string]bool{}
+	for _, idf := range c.Identifiers {
+		if idf.Kind == domain.IdentifierSourceRecord || idf.Value == "" {
+			continue
+		}
+		v, err := domain.ValidIdentifier(idf.Kind, idf.Value)
+		if err != nil {
+			continue
+		}
+		h := string(idf.Kind) + ":" + db.keys.Hash(string(idf.Kind), v)
+		if !seen[h] {
+			seen[h] = true
+			m.Identifiers = append(m.Identifiers, h)
+		}
+	}
+	return m
+}
+
+// writeIndex replaces the child's blocking keys and match data.
+func (tx *Tx) writeIndex(ctx context.Context, id domain.ID, m *MatchData) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE child_id = $1`, string(id)); err != nil {
+		return err
+	}
+	keys := match.Keys(m.Record())
+	// One statement for all keys: far fewer round trips on a large load.
+	for start := 0; start < len(keys); start += 100 {
+		batch := keys[start:min(start+100, len(keys))]
+		var q strings.Builder
+		args := make([]any, 0, 2*len(batch))
+		q.WriteString(`INSERT INTO child_keys (key, child_id) VALUES `)
+		for i, k := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("($")
+			q.WriteString(itoa(2*i + 1))
+			q.WriteString(", $")
+			q.WriteString(itoa(2*i + 2))
+			q.WriteString(")")
+			args = append(args, k, string(id))
+		}
+		q.WriteString(` ON CONFLICT (key, child_id) DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
+		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
+	return err
+}
+
+// Candidates returns up to limit children holding any of keys, those
+// holding the most first.
+func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candidate, error) {
+	const op = "store.Candidates"
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, len(keys)+1)
+	q.WriteString(`SELECT m.child_id, c.n, m.data FROM child_match m JOIN (
+		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("$" + itoa(i+1))
+		args = append(args, k)
+	}
+	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT $` + itoa(len(keys)+1) + `) c ON c.child_id = m.child_id
+		ORDER BY c.n DESC, m.child_id`)
+	args = append(args, limit)
+	rows, err := db.read.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		var id, data string
+		if err := rows.Scan(&id, &c.Hits, &data); err != nil {
+			return nil, internal(op, err)
+		}
+		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
+			return nil, internal(op, err)
+		}
+		c.ID = domain.ID(id)
+		out = append(out, c)
+	}
+	return out, internal(op, rows.Err())
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// MatchDataOf returns the match data of the children with the given IDs
+// that exist, in the order given.
+func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, error) {
+	const op = "store.MatchDataOf"
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var q strings.Builder
+	args := make([]any, len(ids))
+	q.WriteString(`SELECT child_id, data FROM child_match WHERE child_id IN (`)
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("$" + itoa(i+1))
+		args[i] = string(id)
+	}
+	q.WriteString(")")
+	rows, err := db.read.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	byID := map[domain.ID]Candidate{}
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, internal(op, err)
+		}
+		c := Candidate{ID: domain.ID(id)}
+		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
+			return nil, internal(op, err)
+		}
+		byID[c.ID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	out := make([]Candidate, 0, len(byID))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
