@@ -27,9 +27,9 @@ type kid struct {
 // and a former name.
 var family = []kid{
 	{"Oliver James", "Smith", "2015-03-14", "male", "S10 1AA", nil, "S2 4QP", nhs("943476591")},
-	{"Amelia", "Smith", "2015-03-14", "female", "S10 1AA", nil, "", nhs("401023213")},     // Oliver's twin
-	{"Jayden", "Khan", "2017-06-02", "male", "B12 9QT", nil, "", nhs("450557710")},        // twin of Jaydon
-	{"Jaydon", "Khan", "2017-06-02", "male", "B12 9QT", nil, "", nhs("450557702")},        // twin of Jayden
+	{"Amelia", "Smith", "2015-03-14", "female", "S10 1AA", nil, "", nhs("401023213")}, // Oliver's twin
+	{"Jayden", "Khan", "2017-06-02", "male", "B12 9QT", nil, "", nhs("450557710")},    // twin of Jaydon
+	{"Jaydon", "Khan", "2017-06-02", "male", "B12 9QT", nil, "", nhs("450557702")},    // twin of Jayden
 	{"Elizabeth", "O'Neill-Wiśniewski", "2012-11-30", "female", "LS6 2DE", []string{"Brown"}, "", ""},
 	{"William", "Smith", "2011-01-05", "male", "M1 1AE", nil, "", ""},
 	{"Zoë", "Smyth", "2016-07-07", "female", "S10 1AA", nil, "", ""},
