@@ -17,3 +17,17 @@ func UserFromContext(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey).(*User)
 	return u
 }
+
+const sessionKey ctxKey = 2
+
+// NewContextWithSession returns ctx carrying the caller's session, so that
+// services can remember per-session facts such as the reason for access.
+func NewContextWithSession(ctx context.Context, s *Session) context.Context {
+	return context.WithValue(ctx, sessionKey, s)
+}
+
+// SessionFromContext returns the caller's session, or nil.
+func SessionFromContext(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionKey).(*Session)
+	return s
+}

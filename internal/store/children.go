@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -23,8 +24,51 @@ func (db *DB) CreateChild(ctx context.Context, c *domain.Child) error {
 	if err := tx.createChild(ctx, c); err != nil {
 		return internal(op, err)
 	}
+	if err := tx.audit(ctx, &domain.AuditEntry{UserID: actor(ctx), Action: domain.ActionChildCreate, ChildID: string(c.ID)}); err != nil {
+		return internal(op, err)
+	}
 	return internal(op, tx.Commit())
 }
+
+// CreateChildren stores many new children in one transaction, for bulk
+// loads (the demo seed, benchmarks, a first national load). One audit entry
+// records the batch with the IDs it created. Any invalid child fails the
+// whole batch, naming its position.
+func (db *DB) CreateChildren(ctx context.Context, cs []*domain.Child, detail map[string]any) error {
+	const op = "store.CreateChildren"
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer tx.Rollback()
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		if err := tx.createChild(ctx, c); err != nil {
+			return internal(op, fmt.Errorf("child %d: %w", i, err))
+		}
+		ids[i] = string(c.ID)
+	}
+	d := map[string]any{"created": ids}
+	for k, v := range detail {
+		d[k] = v
+	}
+	if err := tx.audit(ctx, &domain.AuditEntry{UserID: actor(ctx), Action: domain.ActionChildCreate, Detail: d}); err != nil {
+		return internal(op, err)
+	}
+	return internal(op, tx.Commit())
+}
+
+// actor is the user in ctx, or "system" for work no user asked for (a feed,
+// a scheduled job).
+func actor(ctx context.Context) string {
+	if u := domain.UserFromContext(ctx); u != nil {
+		return u.ID
+	}
+	return SystemID
+}
+
+// SystemID is the audit trail's actor for work no user asked for.
+const SystemID = "system"
 
 func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 	if err := c.Validate(tx.today()); err != nil {
