@@ -9,6 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/contactpoint/contactpoint/internal/api"
+	"github.com/contactpoint/contactpoint/internal/auth"
+	"github.com/contactpoint/contactpoint/internal/record"
+	"github.com/contactpoint/contactpoint/internal/search"
 	"github.com/contactpoint/contactpoint/internal/web"
 )
 
@@ -45,6 +49,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	authSvc := auth.New(m.db, auth.Config{})
+	searchSvc := search.New(m.db)
+	recordSvc := record.New(m.db)
+	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger}))
 	mux.Handle("/", web.New(web.Config{Logger: m.logger}))
 
 	srv := &http.Server{
