@@ -20,7 +20,7 @@ func newChild(t *testing.T, db *store.DB) *domain.Child {
 		AddressStatus: domain.AddressCurrent, Addresses: []domain.ChildAddress{{Address: domain.Address{Line1: "1 High Street", Postcode: "S10 1AA"}, LACode: sheffield}},
 		Parents: []domain.Parent{{Name: "Mary Smith", Relationship: "mother", ParentalResponsibility: true, Contact: domain.Contact{Phone: "07700 900123"}}},
 		Involvements: []domain.Involvement{
-			{Service: domain.ServiceCAMHS, Organisation: "Sheffield CAMHS", Start: domain.MustDate("2020-01-01"), End: domain.MustDate("2024-01-01")}, // long ended
+			{Service: domain.ServiceCAMHS, Organisation: "Sheffield CAMHS", Start: domain.MustDate("2020-01-01"), End: domain.MustDate("2024-01-01")},          // long ended
 			{Service: domain.ServiceEarlyHelp, Organisation: "Sheffield Early Help", Start: domain.MustDate("2025-01-01"), End: domain.MustDate("2026-06-01")}, // recent
 			{Service: domain.ServiceSchoolNursing, Organisation: "Sheffield Children's NHS", Start: domain.MustDate("2025-09-01")},
 		},
