@@ -32,7 +32,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, &c, false); err != nil {
 		return err
 	}
+	return m.listenAndServe(ctx, *addr, *drain)
+}
 
+// listenAndServe serves the web service and the API on addr until ctx is
+// done, then shuts down gracefully, letting requests in flight finish for up
+// to drain.
+func (m *Main) listenAndServe(ctx context.Context, addr string, drain time.Duration) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -65,7 +71,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		ErrorLog:          slog.NewLogLogger(m.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
@@ -83,7 +89,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// Stop accepting, drain requests in flight with a deadline; the
 	// database is closed last, by Close.
 	m.logger.Info("shutting down", "drain", drain.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *drain)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

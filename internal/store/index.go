@@ -207,3 +207,10 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 	}
 	return out, nil
 }
+
+// CountChildren returns how many children the directory holds.
+func (db *DB) CountChildren(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM children`).Scan(&n)
+	return n, internal("store.CountChildren", err)
+}
