@@ -61,6 +61,17 @@ func commands() []command {
 		{"migrate", "create or bring the database schema up to date", (*Main).migrate},
 		{"source add", "register a source system (idempotent)", (*Main).sourceAdd},
 		{"source list", "list the source systems", (*Main).sourceList},
+		{"gen", "write a synthetic population and its source extracts", (*Main).gen},
+		{"demo", "seed synthetic demo data on first run, print how to sign in, and serve", (*Main).demo},
+		{"user add", "add a vetted user; prints their security token's otpauth:// URI", (*Main).userAdd},
+		{"user list", "list users [--la LA_CODE]", (*Main).userList},
+		{"user suspend", "suspend a user and end their sessions", (*Main).userSuspend},
+		{"user reinstate", "lift a user's suspension", (*Main).userReinstate},
+		{"user unlock", "unlock a user locked by failed sign-ins", (*Main).userUnlock},
+		{"user reissue-token", "give a user a new security token; prints its URI", (*Main).userReissueToken},
+		{"user code", "print a user's current security code (needs the server secret)", (*Main).userCode},
+		{"audit verify", "check the audit trail's hash chain", (*Main).auditVerify},
+		{"audit show", "show the audit trail of a child (--child) or a user (--user)", (*Main).auditShow},
 	}
 }
 

@@ -1,0 +1,393 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+)
+
+// The audit trail is a hash chain. Entry n carries
+//
+//	mac_n = AuditMAC(mac_{n-1}, canonical(n, at, user, la, action, child, detail))
+//
+// under a key derived from the server secret, which never enters the
+// database. Someone who can write to the database but does not hold the
+// secret cannot alter, remove or insert an entry without breaking the chain
+// from that entry on. audit_head holds the last seq and mac with a MAC of
+// its own, so that removing entries from the end and moving the head back
+// is also seen.
+
+// Audit appends e to the audit trail in a transaction of its own, for
+// actions that write nothing else: a search, a failed sign-in.
+func (db *DB) Audit(ctx context.Context, e *domain.AuditEntry) error {
+	const op = "store.Audit"
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := tx.audit(ctx, e); err != nil {
+		return internal(op, err)
+	}
+	return internal(op, tx.Commit())
+}
+
+// audit appends e to the audit trail inside tx, so that the entry is
+// written if and only if the action it records is. The actor defaults to
+// the user in ctx. It fills in e.Seq, e.At, e.PrevMAC and e.MAC.
+func (tx *Tx) audit(ctx context.Context, e *domain.AuditEntry) error {
+	if e.Action == "" {
+		return fmt.Errorf("audit: no action")
+	}
+	if u := domain.UserFromContext(ctx); u != nil {
+		if e.UserID == "" {
+			e.UserID = u.ID
+		}
+		if e.LACode == "" && e.UserID == u.ID {
+			e.LACode = u.LACode
+		}
+	}
+	detail, err := auditDetail(e)
+	if err != nil {
+		return err
+	}
+	if tx.db.dialect.lockAudit != "" {
+		if _, err := tx.ExecContext(ctx, tx.db.dialect.lockAudit); err != nil {
+			return fmt.Errorf("audit: lock: %w", err)
+		}
+	}
+	var head int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, `SELECT seq, mac FROM audit_head WHERE id = 1`).Scan(&head, &prev); err != nil {
+		return fmt.Errorf("audit: head: %w", err)
+	}
+	e.Seq, e.At, e.PrevMAC = head+1, tx.now, prev
+	at := formatTime(e.At)
+	e.MAC = tx.db.keys.AuditMAC(prev, canonicalEntry(e.Seq, at, e.UserID, e.LACode, string(e.Action), e.ChildID, detail))
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, user_id, la_code, action, child_id, detail, prev_mac, mac)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.Seq, at, e.UserID, e.LACode, string(e.Action), e.ChildID, detail, e.PrevMAC, e.MAC); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1`,
+		e.Seq, e.MAC, tx.db.headMAC(e.Seq, e.MAC)); err != nil {
+		return fmt.Errorf("audit: head: %w", err)
+	}
+	return nil
+}
+
+// auditDetail is e's detail as stored: a JSON object with sorted keys
+// (encoding/json sorts map keys), with the on-behalf-of practitioner.
+func auditDetail(e *domain.AuditEntry) (string, error) {
+	d := make(map[string]any, len(e.Detail)+1)
+	for k, v := range e.Detail {
+		d[k] = v
+	}
+	if e.OnBehalfOf != nil {
+		d["on_behalf_of"] = e.OnBehalfOf
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("audit: detail: %w", err)
+	}
+	return string(b), nil
+}
+
+// canonicalEntry is the bytes an entry's MAC covers: its fields as a JSON
+// array, which is unambiguous whatever the fields hold.
+func canonicalEntry(seq int64, at, user, la, action, child, detail string) []byte {
+	b, _ := json.Marshal([]any{seq, at, user, la, action, child, detail})
+	return b
+}
+
+func (db *DB) headMAC(seq int64, mac string) string {
+	return db.keys.AuditMAC("head", []byte(strconv.FormatInt(seq, 10)+":"+mac))
+}
+
+// AuditBroken is the error VerifyAudit returns for a trail that has been
+// tampered with. Seq names the first entry found altered, removed or
+// inserted.
+type AuditBroken struct {
+	Seq    int64
+	Reason string
+}
+
+func (e *AuditBroken) Error() string {
+	return fmt.Sprintf("audit trail broken at entry %d: %s", e.Seq, e.Reason)
+}
+
+// VerifyAudit walks the whole chain and returns the number of entries, or
+// an *AuditBroken naming the first entry altered, removed or inserted.
+func (db *DB) VerifyAudit(ctx context.Context) (int, error) {
+	const op = "store.VerifyAudit"
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return 0, internal(op, err)
+	}
+	defer tx.Rollback()
+	var headSeq int64
+	var headMAC, headSeal string
+	if err := tx.QueryRowContext(ctx, `SELECT seq, mac, head_mac FROM audit_head WHERE id = 1`).Scan(&headSeq, &headMAC, &headSeal); err != nil {
+		if isNoRows(err) {
+			return 0, &AuditBroken{Seq: 0, Reason: "the audit head is missing"}
+		}
+		return 0, internal(op, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_id, la_code, action, child_id, detail, prev_mac, mac
+		FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return 0, internal(op, err)
+	}
+	defer rows.Close()
+	var n int
+	var want int64 = 1
+	prev := ""
+	for rows.Next() {
+		var seq int64
+		var at, user, la, action, child, detail, prevMAC, mac string
+		if err := rows.Scan(&seq, &at, &user, &la, &action, &child, &detail, &prevMAC, &mac); err != nil {
+			return n, internal(op, err)
+		}
+		switch {
+		case seq > want:
+			return n, &AuditBroken{Seq: want, Reason: "the entry has been removed"}
+		case seq < want: // only possible if seq is not unique
+			return n, &AuditBroken{Seq: seq, Reason: "a second entry with this number has been inserted"}
+		case prevMAC != prev:
+			return n, &AuditBroken{Seq: seq, Reason: "the entry does not follow the one before it (inserted, or an earlier entry removed)"}
+		case mac != db.keys.AuditMAC(prev, canonicalEntry(seq, at, user, la, action, child, detail)):
+			return n, &AuditBroken{Seq: seq, Reason: "the entry has been altered or forged"}
+		}
+		prev, want = mac, want+1
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, internal(op, err)
+	}
+	last := want - 1
+	switch {
+	case headSeq > last:
+		return n, &AuditBroken{Seq: last + 1, Reason: fmt.Sprintf("the entry has been removed (the trail should end at entry %d)", headSeq)}
+	case headSeq < last:
+		return n, &AuditBroken{Seq: headSeq + 1, Reason: fmt.Sprintf("the entry was added after the trail's recorded end (entry %d)", headSeq)}
+	case headMAC != prev:
+		return n, &AuditBroken{Seq: last, Reason: "the last entry does not match the trail's recorded end"}
+	case headSeq > 0 && headSeal != db.headMAC(headSeq, headMAC):
+		return n, &AuditBroken{Seq: headSeq + 1, Reason: "the trail's recorded end has been moved back: later entries have been removed"}
+	case headSeq == 0:
+		// An empty trail is only believable in a database with no users:
+		// creating each one was audited. (Wiping everything is beyond what
+		// the chain alone can show; see docs/security.md.)
+		var users int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&users); err != nil {
+			return n, internal(op, err)
+		}
+		if users > 0 {
+			return n, &AuditBroken{Seq: 1, Reason: "the trail is empty but users exist: every entry has been removed"}
+		}
+	}
+	return n, nil
+}
+
+// AuditEntries returns the entries f selects, newest first.
+func (db *DB) AuditEntries(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, error) {
+	const op = "store.AuditEntries"
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.ChildID != "" {
+		where = append(where, "child_id = "+arg(f.ChildID))
+	}
+	if f.UserID != "" {
+		where = append(where, "user_id = "+arg(f.UserID))
+	}
+	if len(f.Actions) > 0 {
+		var in []string
+		for _, a := range f.Actions {
+			in = append(in, arg(string(a)))
+		}
+		where = append(where, "action IN ("+strings.Join(in, ", ")+")")
+	}
+	if f.Before > 0 {
+		where = append(where, "seq < "+arg(f.Before))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 1000)
+	q := `SELECT seq, at, user_id, la_code, action, child_id, detail, prev_mac, mac FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY seq DESC LIMIT " + arg(limit)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	var out []domain.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, internal(op, err)
+		}
+		out = append(out, *e)
+	}
+	return out, internal(op, rows.Err())
+}
+
+func scanAudit(rows interface{ Scan(...any) error }) (*domain.AuditEntry, error) {
+	var e domain.AuditEntry
+	var at, action, detail string
+	if err := rows.Scan(&e.Seq, &at, &e.UserID, &e.LACode, &action, &e.ChildID, &detail, &e.PrevMAC, &e.MAC); err != nil {
+		return nil, err
+	}
+	e.At, e.Action = parseTime(at), domain.Action(action)
+	if detail != "" {
+		_ = json.Unmarshal([]byte(detail), &e.Detail)
+	}
+	if raw, ok := e.Detail["on_behalf_of"]; ok {
+		b, _ := json.Marshal(raw)
+		var o domain.OnBehalfOf
+		if json.Unmarshal(b, &o) == nil {
+			e.OnBehalfOf = &o
+		}
+		delete(e.Detail, "on_behalf_of")
+	}
+	return &e, nil
+}
+
+// MisuseOptions tune MisuseAlerts.
+type MisuseOptions struct {
+	From, To time.Time // the period looked at; the last 7 days when zero
+	// MaxViewsPerDay is the most views a user may make in a London day
+	// before a volume alert; 50 when zero.
+	MaxViewsPerDay int
+}
+
+// MisuseAlerts returns, for the users of one authority, what its
+// administrator should ask about: searches or views of a child sharing the
+// user's family name (the last word of their full name; users have no
+// address on record, so a shared postcode cannot be checked), more than
+// MaxViewsPerDay views in a London day, and searches or views between 22:00
+// and 06:00 London time. It reads the audit trail; the family-name check
+// joins children by ID, since the trail holds no names.
+func (db *DB) MisuseAlerts(ctx context.Context, laCode string, opts MisuseOptions) ([]domain.MisuseAlert, error) {
+	const op = "store.MisuseAlerts"
+	if opts.To.IsZero() {
+		opts.To = db.Now()
+	}
+	if opts.From.IsZero() {
+		opts.From = opts.To.Add(-7 * 24 * time.Hour)
+	}
+	if opts.MaxViewsPerDay <= 0 {
+		opts.MaxViewsPerDay = 50
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer tx.Rollback()
+	users := map[string]string{} // id → username
+	rows, err := tx.QueryContext(ctx, `SELECT id, username FROM users WHERE la_code = $1`, laCode)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, internal(op, err)
+		}
+		users[id] = name
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	var out []domain.MisuseAlert
+	from, to := formatTime(opts.From), formatTime(opts.To)
+
+	// Own family name.
+	rows, err = tx.QueryContext(ctx, `SELECT a.seq, a.at, a.user_id, a.child_id
+		FROM audit_log a JOIN users u ON u.id = a.user_id JOIN children c ON c.id = a.child_id
+		WHERE u.la_code = $1 AND a.at >= $2 AND a.at < $3 AND a.action IN ($4, $5)
+		AND (LOWER(u.full_name) = LOWER(c.family_name) OR LOWER(u.full_name) LIKE '% ' || LOWER(c.family_name))
+		ORDER BY a.seq`, laCode, from, to, string(domain.ActionView), string(domain.ActionSearch))
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	for rows.Next() {
+		var a domain.MisuseAlert
+		var at string
+		if err := rows.Scan(&a.Seq, &at, &a.UserID, &a.ChildID); err != nil {
+			rows.Close()
+			return nil, internal(op, err)
+		}
+		a.Kind, a.At, a.Username = domain.MisuseFamilyName, parseTime(at), users[a.UserID]
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+
+	// Volume and hours, in London time, which SQL cannot share.
+	rows, err = tx.QueryContext(ctx, `SELECT a.seq, a.at, a.user_id, a.action, a.child_id
+		FROM audit_log a JOIN users u ON u.id = a.user_id
+		WHERE u.la_code = $1 AND a.at >= $2 AND a.at < $3 AND a.action IN ($4, $5)
+		ORDER BY a.seq`, laCode, from, to, string(domain.ActionView), string(domain.ActionSearch))
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	type dayKey struct {
+		user string
+		day  domain.Date
+	}
+	views := map[dayKey]int{}
+	var order []dayKey
+	for rows.Next() {
+		var seq int64
+		var at, user, action, child string
+		if err := rows.Scan(&seq, &at, &user, &action, &child); err != nil {
+			return nil, internal(op, err)
+		}
+		t := parseTime(at)
+		if h := t.In(londonTZ).Hour(); h >= 22 || h < 6 {
+			out = append(out, domain.MisuseAlert{Kind: domain.MisuseHours, UserID: user, Username: users[user], Seq: seq, At: t, ChildID: child})
+		}
+		if domain.Action(action) == domain.ActionView {
+			k := dayKey{user, domain.DateOf(t)}
+			if views[k] == 0 {
+				order = append(order, k)
+			}
+			views[k]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	for _, k := range order {
+		if n := views[k]; n > opts.MaxViewsPerDay {
+			out = append(out, domain.MisuseAlert{Kind: domain.MisuseVolume, UserID: k.user, Username: users[k.user], Day: k.day, Count: n})
+		}
+	}
+	return out, nil
+}
+
+var londonTZ = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/London"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
