@@ -39,30 +39,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 // done, then shuts down gracefully, letting requests in flight finish for up
 // to drain.
 func (m *Main) listenAndServe(ctx context.Context, addr string, drain time.Duration) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := m.db.Ping(pctx); err != nil {
-			m.logger.Error("readiness: database does not answer", "err", err)
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
-	authSvc := auth.New(m.db, auth.Config{})
-	searchSvc := search.New(m.db)
-	recordSvc := record.New(m.db)
-	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger}))
-	mux.Handle("/", web.New(web.Config{Logger: m.logger}))
-
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           m.handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -99,4 +77,30 @@ func (m *Main) listenAndServe(ctx context.Context, addr string, drain time.Durat
 	}
 	m.logger.Info("stopped")
 	return nil
+}
+
+// handler is the whole service: health checks, the API and the pages.
+func (m *Main) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.db.Ping(pctx); err != nil {
+			m.logger.Error("readiness: database does not answer", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	authSvc := auth.New(m.db, auth.Config{})
+	searchSvc := search.New(m.db)
+	recordSvc := record.New(m.db)
+	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger}))
+	mux.Handle("/", web.New(web.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, DB: m.db, Logger: m.logger}))
+	return mux
 }

@@ -103,7 +103,7 @@ func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 	if err := tx.insertItems(ctx, c); err != nil {
 		return err
 	}
-	return tx.writeIndex(ctx, c.ID, md)
+	return tx.indexChild(ctx, c.ID, md, true)
 }
 
 // responsibleLA is the authority of the child's current address, or of the

@@ -77,11 +77,32 @@ func (db *DB) matchData(c *domain.Child) *MatchData {
 
 // writeIndex replaces the child's blocking keys and match data.
 func (tx *Tx) writeIndex(ctx context.Context, id domain.ID, m *MatchData) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE child_id = $1`, string(id)); err != nil {
-		return err
-	}
+	return tx.indexChild(ctx, id, m, false)
+}
+
+// indexChild writes the child's blocking keys and match data. fresh says
+// the child is new, so there are no old keys to look up and remove.
+func (tx *Tx) indexChild(ctx context.Context, id domain.ID, m *MatchData, fresh bool) error {
 	keys := match.Keys(m.Record())
-	// One statement for all keys: far fewer round trips on a large load.
+	if !fresh {
+		old, err := tx.oldKeys(ctx, id)
+		if err != nil {
+			return err
+		}
+		keep := make(map[string]bool, len(keys))
+		for _, k := range keys {
+			keep[k] = true
+		}
+		for _, k := range old {
+			if keep[k] {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE key = $1 AND child_id = $2`, k, string(id)); err != nil {
+				return err
+			}
+		}
+	}
+	// One statement for many keys: far fewer round trips on a large load.
 	for start := 0; start < len(keys); start += 100 {
 		batch := keys[start:min(start+100, len(keys))]
 		var q strings.Builder
@@ -109,6 +130,40 @@ func (tx *Tx) writeIndex(ctx context.Context, id domain.ID, m *MatchData) error 
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
 		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
+	return err
+}
+
+// oldKeys recomputes the keys the child is indexed under from its stored
+// match data.
+func (tx *Tx) oldKeys(ctx context.Context, id domain.ID) ([]string, error) {
+	var data string
+	err := tx.QueryRowContext(ctx, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
+	if isNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m MatchData
+	if err := json.Unmarshal([]byte(data), &m); err != nil {
+		return nil, err
+	}
+	return match.Keys(m.Record()), nil
+}
+
+// deleteIndex removes the child's keys and match data (before the child
+// itself is deleted).
+func (tx *Tx) deleteIndex(ctx context.Context, id domain.ID) error {
+	old, err := tx.oldKeys(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE key = $1 AND child_id = $2`, k, string(id)); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM child_match WHERE child_id = $1`, string(id))
 	return err
 }
 

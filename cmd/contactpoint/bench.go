@@ -1,0 +1,413 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/auth"
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/feed"
+	"github.com/contactpoint/contactpoint/internal/gen"
+	"github.com/contactpoint/contactpoint/internal/search"
+)
+
+// benchSearch measures search as issue figures ask: quality on noisy
+// source records, latency inside the server, and authenticated, audited
+// searches per second over HTTP on loopback.
+func (m *Main) benchSearch(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("bench search", &c)
+	n := fs.Int("children", 100000, "directory size: load this many synthetic children when the database holds fewer")
+	seed := fs.Uint64("seed", 1, "generator seed")
+	queries := fs.Int("queries", 2000, "noisy source records to query with")
+	dur := fs.Duration("duration", 15*time.Second, "how long to run the HTTP load")
+	conc := fs.Int("concurrency", 8, "concurrent HTTP clients")
+	work := fs.String("work", "", "directory for the generated extracts (default: a temporary one)")
+	if _, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	}
+	// One date for the whole run: a load that crosses midnight would
+	// otherwise find the generator's oldest children turned 18.
+	start := m.Now()
+	m.Now = func() time.Time { return start.Add(time.Since(start)) }
+	if d := domain.DateOf(start); !domain.DateOf(start.Add(2*time.Hour)).Equal(d) {
+		m.Now = func() time.Time { return start.Add(-3 * time.Hour).Add(time.Since(start)) }
+	}
+	if err := m.setup(ctx, &c, true); err != nil {
+		return err
+	}
+	today := domain.DateOf(m.Now())
+	cfg := gen.Config{Children: *n, Seed: *seed, Today: today, Noise: gen.DefaultNoise()}
+	have, err := m.db.CountChildren(ctx)
+	if err != nil {
+		return err
+	}
+	out := m.Stdout
+	fmt.Fprintf(out, "## Search benchmark (%s, %d children)\n\n", m.db.Dialect(), *n)
+	fmt.Fprintf(out, "- machine: %d cores, %s, %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
+	if have < *n {
+		if have != 0 {
+			return fmt.Errorf("the database holds %d children, not %d: use an empty database", have, *n)
+		}
+		start := time.Now()
+		if err := m.loadTruth(ctx, cfg); err != nil {
+			return err
+		}
+		el := time.Since(start)
+		fmt.Fprintf(out, "- load: %d children in %s (%.0f children/s)\n", *n, el.Round(time.Second), float64(*n)/el.Seconds())
+	}
+
+	dir := *work
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "cp-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "truth.csv")); err != nil {
+		if _, err := gen.Write(ctx, cfg, dir); err != nil {
+			return err
+		}
+	}
+	qs, err := sampleQueries(dir, *queries, *seed)
+	if err != nil {
+		return err
+	}
+
+	// A vetted user to search as.
+	svc := auth.New(m.db, auth.Config{})
+	user, password, pin := "bench.practitioner", "bench passphrase not for service", "583920"
+	if _, err := m.db.UserByUsername(ctx, user); err != nil {
+		u := &domain.User{Username: user, FullName: "Bench Practitioner", Roles: []domain.Role{domain.RolePractitioner}, LACode: "E08000019",
+			Organisation: "Benchmark", DBSNumber: "001234567890", DBSIssued: today.AddDays(-1), TrainingCompleted: today.AddDays(-1), AgreementSigned: today.AddDays(-1)}
+		if _, err := svc.AddUser(auth.Operator(ctx), u, password, pin); err != nil {
+			return err
+		}
+	}
+	bu, err := m.db.UserByUsername(ctx, user)
+	if err != nil {
+		return err
+	}
+
+	// Quality and latency inside the server: the search service itself.
+	searcher := search.New(m.db)
+	uctx := domain.NewContextWithUser(ctx, bu)
+	var lat []time.Duration
+	var first, top3, asked, idQueries, idWrongAbove int
+	for _, q := range qs {
+		want, err := m.db.ChildrenByIdentifier(ctx, domain.IdentifierSourceRecord, q.person)
+		if err != nil || len(want) != 1 {
+			continue
+		}
+		crit, err := search.ParseCriteria(q.names)
+		if err != nil || crit.Check() != nil {
+			continue
+		}
+		start := time.Now()
+		res, err := searcher.Search(uctx, crit)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			return err
+		}
+		asked++
+		for i, r := range res.Results {
+			if r.ID == want[0] {
+				if i == 0 {
+					first++
+				}
+				if i < 3 {
+					top3++
+				}
+			}
+		}
+		if q.withID == nil {
+			continue
+		}
+		crit, err = search.ParseCriteria(q.withID)
+		if err != nil {
+			continue
+		}
+		res, err = searcher.Search(uctx, crit)
+		if err != nil {
+			return err
+		}
+		idQueries++
+		for _, r := range res.Results {
+			if r.ID == want[0] {
+				break
+			}
+			idWrongAbove++ // a wrong child ranked above the right one
+			break
+		}
+	}
+	fmt.Fprintf(out, "- quality: %d noisy queries (given name, family name, date of birth as the source wrote them): right child first %.2f%%, in top 3 %.2f%%\n",
+		asked, 100*float64(first)/float64(max(asked, 1)), 100*float64(top3)/float64(max(asked, 1)))
+	fmt.Fprintf(out, "- with the exact NHS number or UPN added: %d queries, %d with a wrong child above the right one\n", idQueries, idWrongAbove)
+	p50, p99 := percentile(lat, 50), percentile(lat, 99)
+	fmt.Fprintf(out, "- one search inside the server (service call, audited): p50 %s, p99 %s\n", p50, p99)
+
+	// Over HTTP on loopback: sign in, then concurrent searches.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: m.handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}}
+	code, err := svc.CurrentCode(auth.Operator(ctx), user)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]string{"username": user, "password": password, "pin": pin, "token": code})
+	resp, err := client.Post(base+"/api/v1/sessions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	var sess struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&sess)
+	resp.Body.Close()
+	if sess.Token == "" {
+		return fmt.Errorf("bench: sign-in over HTTP failed: %s", resp.Status)
+	}
+	var paths []string
+	var ids []string
+	for _, q := range qs {
+		if crit, err := search.ParseCriteria(q.names); err == nil && crit.Check() == nil {
+			paths = append(paths, "/api/v1/children?"+q.names.Encode())
+		}
+		if w, _ := m.db.ChildrenByIdentifier(ctx, domain.IdentifierSourceRecord, q.person); len(w) == 1 {
+			ids = append(ids, string(w[0]))
+		}
+	}
+	get := func(path string) (time.Duration, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+sess.Token)
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return 0, fmt.Errorf("bench: GET %s: %s", path, resp.Status)
+		}
+		return time.Since(start), nil
+	}
+	var done atomic.Int64
+	var errOnce sync.Once
+	var loadErr error
+	deadline := time.Now().Add(*dur)
+	var wg sync.WaitGroup
+	for g := 0; g < *conc; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; time.Now().Before(deadline); i += *conc {
+				if _, err := get(paths[i%len(paths)]); err != nil {
+					errOnce.Do(func() { loadErr = err })
+					return
+				}
+				done.Add(1)
+			}
+		}(g)
+	}
+	wg.Wait()
+	if loadErr != nil {
+		return loadErr
+	}
+	fmt.Fprintf(out, "- HTTP on loopback, %d clients, %s: %d authenticated, audited searches, %.0f searches/s\n",
+		*conc, *dur, done.Load(), float64(done.Load())/dur.Seconds())
+
+	// Record views over HTTP, one at a time: the server's time dominates.
+	var vlat []time.Duration
+	for i, id := range ids {
+		if i == 1000 {
+			break
+		}
+		d, err := get("/api/v1/children/" + url.PathEscape(id) + "?reason=safeguarding")
+		if err != nil {
+			return err
+		}
+		vlat = append(vlat, d)
+	}
+	fmt.Fprintf(out, "- record view over HTTP (one client): p50 %s, p99 %s (%d views)\n", percentile(vlat, 50), percentile(vlat, 99), len(vlat))
+	fmt.Fprintf(out, "- process memory: peak resident %s, now %s\n", procStatus("VmHWM"), procStatus("VmRSS"))
+	n2, err := m.db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "- audit trail verified after the run: %d entries\n", n2)
+	return nil
+}
+
+// loadTruth loads the true population into the directory, each child
+// carrying its person ID as a "truth" record identifier so that queries
+// can be checked against the right answer.
+func (m *Main) loadTruth(ctx context.Context, cfg gen.Config) error {
+	batch := make([]*domain.Child, 0, 1000)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := m.db.CreateChildren(ctx, batch, map[string]any{"source": "benchmark load"})
+		batch = batch[:0]
+		return err
+	}
+	return errorsJoin(gen.People(cfg, func(p *gen.Person) error {
+		c := p.Clone().Child
+		c.Identifiers = append(c.Identifiers, domain.Identifier{Kind: domain.IdentifierSourceRecord, Source: "truth", Value: p.PersonID})
+		batch = append(batch, &c)
+		if len(batch) == cap(batch) {
+			return flush()
+		}
+		return nil
+	}), flush())
+}
+
+func errorsJoin(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// benchQuery is a noisy source record turned into search parameters.
+type benchQuery struct {
+	person string
+	names  url.Values // given name, family name, date of birth
+	withID url.Values // the same with the record's NHS number or UPN
+}
+
+// sampleQueries draws up to n records from the health and education
+// extracts (they carry identifiers) and pairs each with its person.
+func sampleQueries(dir string, n int, seed uint64) ([]benchQuery, error) {
+	truth := map[string]string{}
+	f, err := os.Open(filepath.Join(dir, "truth.csv"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	rng := rand.New(rand.NewPCG(seed, 7))
+	// Keep roughly 3n candidate records by sampling truth rows.
+	var total int
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if row[0] != "health" && row[0] != "education" {
+			continue
+		}
+		total++
+		if rng.IntN(1000) < 30 || len(truth) < 3*n {
+			truth[row[0]+"/"+row[1]] = row[2]
+		}
+	}
+	var out []benchQuery
+	for _, src := range []string{"health", "education"} {
+		f, err := os.Open(filepath.Join(dir, "sources", src+".csv"))
+		if err != nil {
+			return nil, err
+		}
+		rd, err := feed.NewCSVReader(f)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		for {
+			rec, _, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			person, ok := truth[src+"/"+rec.SourceRecordID]
+			if !ok {
+				continue
+			}
+			given := strings.Fields(rec.GivenNames)
+			if len(given) == 0 {
+				continue
+			}
+			q := benchQuery{person: person, names: url.Values{"given_names": {given[0]}, "family_name": {rec.FamilyName}, "date_of_birth": {rec.DateOfBirth}}}
+			idq := url.Values{"given_names": {given[0]}, "family_name": {rec.FamilyName}, "date_of_birth": {rec.DateOfBirth}}
+			switch {
+			case rec.NHSNumber != "":
+				idq.Set("nhs_number", rec.NHSNumber)
+				q.withID = idq
+			case rec.UPN != "":
+				idq.Set("upn", rec.UPN)
+				q.withID = idq
+			}
+			out = append(out, q)
+		}
+		f.Close()
+	}
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	return s[min(max(i-1, 0), len(s)-1)].Round(10 * time.Microsecond)
+}
+
+func procStatus(key string) string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, key+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return runtime.GOARCH
+}
