@@ -47,7 +47,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	// otherwise find the generator's oldest children turned 18.
 	start := m.Now()
 	m.Now = func() time.Time { return start.Add(time.Since(start)) }
-	if d := domain.DateOf(start); !domain.DateOf(start.Add(2*time.Hour)).Equal(d) {
+	if d := domain.DateOf(start); !domain.DateOf(start.Add(2 * time.Hour)).Equal(d) {
 		m.Now = func() time.Time { return start.Add(-3 * time.Hour).Add(time.Since(start)) }
 	}
 	if err := m.setup(ctx, &c, true); err != nil {

@@ -57,7 +57,7 @@ func parseURL(dbURL string) (*dialect, error) {
 			"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 		return &dialect{
 			name: "sqlite", driver: "sqlite",
-			readDSN:  base + "&_pragma=query_only(1)",
+			readDSN: base + "&_pragma=query_only(1)",
 			// The writer gets a larger page cache: bulk loads update big
 			// indexes (64 MiB; the readers keep SQLite's default).
 			writeDSN: base + "&_txlock=immediate&_pragma=cache_size(-65536)",
