@@ -1,0 +1,296 @@
+package feed_test
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/feed"
+	"github.com/contactpoint/contactpoint/internal/store"
+	"github.com/contactpoint/contactpoint/internal/store/storetest"
+)
+
+const header = "source_record_id,given_names,family_name,gender,date_of_birth,address_line_1,town,postcode,nhs_number,la_code\n"
+
+// env is a database with the five generated sources registered.
+type env struct {
+	t     *testing.T
+	url   string
+	db    *store.DB
+	clock *storetest.Clock
+}
+
+func newEnv(t *testing.T, url string) *env {
+	clock := storetest.NewClock()
+	db := storetest.MustOpen(t, url, clock)
+	for _, s := range []domain.Source{{Name: "health", Kind: domain.SourceHealth}, {Name: "education", Kind: domain.SourceEducation},
+		{Name: "benefits", Kind: domain.SourceBenefits}} {
+		if err := db.AddSource(context.Background(), &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &env{t: t, url: url, db: db, clock: clock}
+}
+
+// load imports a feed given as text; name's extension picks the format.
+func (e *env) load(source, name, text string) feed.Summary {
+	e.t.Helper()
+	r, err := feed.NewReader(name, strings.NewReader(text))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	im := &feed.Importer{DB: e.db, Source: source, Now: e.clock.Now}
+	s, err := im.Import(context.Background(), r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+func (e *env) links() map[recKey]string { e.t.Helper(); return links(e.t, e.db) }
+
+func (e *env) children() int {
+	e.t.Helper()
+	n, err := e.db.ChildCount(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+type counts struct{ read, accepted, rejected, linked, created, review, unchanged, updated int }
+
+func countsOf(s feed.Summary) counts {
+	return counts{s.Read, s.Accepted, s.Rejected, s.Linked, s.Created, s.Review, s.Unchanged, s.Updated}
+}
+
+const threeRows = header +
+	"H1,Oliver James,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,9434765919,E08000035\n" +
+	"H2,Amelia,Jones,female,2012-11-30,2 Low Road,Leeds,LS2 7EW,,E08000035\n" +
+	"H3,,Brown,male,2013-01-01,3 Mid Way,Leeds,LS3 1AA,,E08000035\n" + // no given name: rejected
+	"H4,Noah,Taylor,male,2016-06-06,4 Top Lane,Leeds,NOT A PC,,E08000035\n" // bad postcode: warned, kept
+
+func TestImportContract(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		s := e.load("health", "h.csv", threeRows)
+		if got, want := countsOf(s), (counts{read: 4, accepted: 3, rejected: 1, created: 3}); got != want {
+			t.Fatalf("first import: got %+v; want %+v", got, want)
+		}
+		if got, want := s.String(), "read=4 accepted=3 rejected=1 linked=0 created=3 review=0"; got != want {
+			t.Errorf("summary: got %q; want %q", got, want)
+		}
+		if len(s.Errors) != 1 || s.Errors[0].Line != 4 || !strings.HasPrefix(s.Errors[0].Error(), "line 4: given_names: ") {
+			t.Errorf("errors: got %v; want one for line 4 naming given_names", s.Errors)
+		}
+		if len(s.Warnings) != 1 || s.Warnings[0].Line != 5 || !strings.Contains(s.Warnings[0].Field, "postcode") {
+			t.Errorf("warnings: got %v; want one for line 5's postcode", s.Warnings)
+		}
+		before := e.links()
+
+		s = e.load("health", "h.csv", threeRows)
+		if got, want := countsOf(s), (counts{read: 4, accepted: 3, rejected: 1, unchanged: 3}); got != want {
+			t.Errorf("re-import: got %+v; want %+v", got, want)
+		}
+		if got := e.links(); !equalMaps(got, before) {
+			t.Errorf("re-import changed links: got %v; want %v", got, before)
+		}
+		if got, want := e.children(), 3; got != want {
+			t.Errorf("children after re-import: got %d; want %d", got, want)
+		}
+
+		// A newer version of H2: she moved.
+		newer := strings.Replace(threeRows, "2 Low Road,Leeds,LS2 7EW", "9 New Street,Leeds,LS6 2QB", 1)
+		s = e.load("health", "h.csv", newer)
+		if got, want := countsOf(s), (counts{read: 4, accepted: 3, rejected: 1, linked: 1, updated: 1, unchanged: 2}); got != want {
+			t.Errorf("newer version: got %+v; want %+v", got, want)
+		}
+		id := domain.ID(e.links()[recKey{"health", "H2"}])
+		c, err := e.db.Child(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var current, ended []string
+		for _, a := range c.Addresses {
+			if a.To.IsZero() {
+				current = append(current, a.Postcode)
+			} else {
+				ended = append(ended, a.Postcode)
+			}
+		}
+		if strings.Join(current, ",") != "LS6 2QB" || strings.Join(ended, ",") != "LS2 7EW" {
+			t.Errorf("addresses: got current %v ended %v; want LS6 2QB and LS2 7EW", current, ended)
+		}
+
+		if _, err := feed.NewReader("x.csv", strings.NewReader("source_record_id,given_names,family_name,date_of_birth,shoe_size\n")); err == nil ||
+			!strings.Contains(err.Error(), "shoe_size") {
+			t.Errorf("unknown column: got %v; want an error naming shoe_size", err)
+		}
+	})
+}
+
+func equalMaps(a, b map[recKey]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestImportOutcomes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.load("health", "h.csv", header+
+			"H1,Oliver James,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,9434765919,E08000035\n"+
+			// Twins: same family name, birthday and address.
+			"H2,Isla,Patel,female,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n"+
+			"H3,George,Patel,male,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n"+
+			// A duplicate within the source: Oliver again under another ID.
+			"H4,Oliver James,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,9434765919,E08000035\n"+
+			// No LA and no match.
+			"H5,Zara,Quinn,female,2017-07-07,,,,,\n")
+		s := e.load("education", "e.csv", header+
+			"E1,Olly,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,,E08000035\n"+ // nickname: links
+			"E2,George,Patel,male,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n"+ // a twin: links to George, not Isla
+			"E3,Islah,Patel,female,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n"+ // Isla, or a sound-alike triplet? review
+			"E4,Maya,Green,female,2011-02-02,8 Far Road,York,YO1 7HH,,E06000014\n") // nobody: new
+		l := e.links()
+		tests := []struct {
+			name string
+			a, b recKey
+			same bool
+		}{
+			{"duplicate in a source", recKey{"health", "H1"}, recKey{"health", "H4"}, true},
+			{"nickname links", recKey{"health", "H1"}, recKey{"education", "E1"}, true},
+			{"twin links to the right twin", recKey{"health", "H3"}, recKey{"education", "E2"}, true},
+			{"twins kept apart", recKey{"health", "H2"}, recKey{"health", "H3"}, false},
+		}
+		for _, tt := range tests {
+			if got := l[tt.a] != "" && l[tt.a] == l[tt.b]; got != tt.same {
+				t.Errorf("%s: %v=%q %v=%q; want same=%v", tt.name, tt.a, l[tt.a], tt.b, l[tt.b], tt.same)
+			}
+		}
+		if l[recKey{"health", "H5"}] != "" {
+			t.Errorf("no local authority: H5 linked to %q; want review", l[recKey{"health", "H5"}])
+		}
+		if got, want := countsOf(s), (counts{read: 4, accepted: 4, linked: 2, created: 1, review: 1}); got != want {
+			t.Errorf("education: got %+v; want %+v", got, want)
+		}
+		if got, want := e.children(), 4; got != want { // Oliver, Isla, George, Maya; Zara waits for review
+			t.Errorf("children: got %d; want %d", got, want)
+		}
+		items, err := e.db.ReviewList(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reasons []string
+		for _, it := range items {
+			reasons = append(reasons, it.Source+":"+it.RecordID+":"+it.Reason)
+		}
+		sort.Strings(reasons)
+		if got, want := strings.Join(reasons, "; "), "education:E3:possible match; health:H5:no local authority"; got != want {
+			t.Errorf("review items: got %q; want %q", got, want)
+		}
+	})
+}
+
+func TestImportShielded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.load("health", "h.csv", header+"H1,Oliver James,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,,E08000035\n")
+		id := e.links()[recKey{"health", "H1"}]
+		driver := "sqlite"
+		dsn := strings.TrimPrefix(url, "sqlite:")
+		if strings.HasPrefix(url, "postgres") {
+			driver, dsn = "pgx", url
+		}
+		raw, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		if _, err := raw.Exec(`UPDATE children SET shielded = TRUE WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct{ name, row string }{
+			{"exact", "E1,Oliver James,Smith,male,2015-03-04,1 High Street,Leeds,LS1 4AP,,E08000035\n"},
+			{"near", "E2,Olly,Smith,male,2015-03-04,,,,,E08000035\n"},
+		}
+		for _, tt := range tests {
+			s := e.load("education", "e.csv", header+tt.row)
+			if got, want := countsOf(s), (counts{read: 1, accepted: 1, review: 1}); got != want {
+				t.Errorf("%s: got %+v; want %+v (review, never link or new)", tt.name, got, want)
+			}
+		}
+		if got, want := e.children(), 1; got != want {
+			t.Errorf("children: got %d; want %d", got, want)
+		}
+	})
+}
+
+func TestImportNotMatchRemembered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.load("health", "h.csv", header+"H1,Jaydon,Patel,male,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n")
+		row := "E1,Jayden,Patel,male,2014-05-06,7 Park Row,Leeds,LS1 5AB,,E08000035\n"
+		if s := e.load("education", "e.csv", header+row); s.Review != 1 {
+			t.Fatalf("sound-alike: got %+v; want review", countsOf(s))
+		}
+		items, err := e.db.ReviewList(context.Background(), "E08000035")
+		if err != nil || len(items) != 1 || len(items[0].Candidates) != 1 {
+			t.Fatalf("review list: got %v, %v; want one item with one candidate", items, err)
+		}
+		it := items[0]
+		if it.Record.GivenNames != "Jayden" || it.Candidates[0].Child == nil || it.Candidates[0].Child.GivenNames != "Jaydon" || len(it.Candidates[0].Fields) == 0 {
+			t.Errorf("side by side: got record %q, candidate %+v", it.Record.GivenNames, it.Candidates[0])
+		}
+		cand := it.Candidates[0].ChildID
+		if _, err := e.db.DecideReview(context.Background(), it.ID, store.ReviewDecision{Action: store.DecideNotMatch, ChildID: cand}); err != nil {
+			t.Fatal(err)
+		}
+		// A newer version of the record is matched again, without the child
+		// ruled out: it becomes a new child.
+		s := e.load("education", "e.csv", header+strings.Replace(row, "7 Park Row", "7 Park Row Flat 2", 1))
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, created: 1}); got != want {
+			t.Errorf("after not-a-match: got %+v; want %+v", got, want)
+		}
+		l := e.links()
+		if l[recKey{"education", "E1"}] == "" || l[recKey{"education", "E1"}] == string(cand) {
+			t.Errorf("E1 linked to %q; want a new child, not %s", l[recKey{"education", "E1"}], cand)
+		}
+	})
+}
+
+func TestImportEndedSchool(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		rec := `{"source_record_id":"E1","given_names":"Maya","family_name":"Green","date_of_birth":"2011-02-02","postcode":"YO1 7HH","la_code":"E06000014","education":{"name":"%s","urn":"%s","start":"2020-09-01"}}` + "\n"
+		e.load("education", "e.ndjson", strings.NewReplacer("%s", "").Replace(rec))
+		first := `{"source_record_id":"E1","given_names":"Maya","family_name":"Green","date_of_birth":"2011-02-02","postcode":"YO1 7HH","la_code":"E06000014","education":{"name":"Park School","urn":"100000","start":"2020-09-01"}}` + "\n"
+		second := `{"source_record_id":"E1","given_names":"Maya","family_name":"Green","date_of_birth":"2011-02-02","postcode":"YO1 7HH","la_code":"E06000014","education":{"name":"Hill Academy","urn":"100001","start":"2026-09-01"}}` + "\n"
+		e.load("education", "e.ndjson", first)
+		s := e.load("education", "e.ndjson", second)
+		if s.Updated != 1 {
+			t.Fatalf("second version: got %+v; want one update", countsOf(s))
+		}
+		c, err := e.db.Child(context.Background(), domain.ID(e.links()[recKey{"education", "E1"}]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, ed := range c.Education {
+			got[ed.Name] = ed.End.String()
+		}
+		today := domain.DateOf(e.clock.Now()).String()
+		if got["Park School"] != today || got["Hill Academy"] != "" || len(got) != 2 {
+			t.Errorf("education: got %v; want Park School ended %s and Hill Academy current", got, today)
+		}
+	})
+}

@@ -1,0 +1,909 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/match"
+)
+
+// Statuses of a source record.
+const (
+	RecordLinked = "linked" // attached to a child
+	RecordReview = "review" // held for a data manager
+)
+
+// Audit actions of the feed and review work. (They belong with the others
+// in domain/audit.go; they are here until that file takes them.)
+const (
+	ActionReviewDecide domain.Action = "review-decide"
+	ActionMerge        domain.Action = "merge"
+	ActionUnmerge      domain.Action = "unmerge"
+)
+
+// DefaultPrecedence orders source kinds by how far their demographics are
+// trusted: the child's shown names, date of birth and gender come from the
+// first kind that has a record of the child. Every source's own values stay
+// in its source record, so a conflict can be shown to a data manager.
+var DefaultPrecedence = []domain.SourceKind{
+	domain.SourceHealth, domain.SourceEducation, domain.SourceLocalAuthority,
+	domain.SourceBenefits, domain.SourceYouthJustice, domain.SourceOther,
+}
+
+// SourceRecord is one record a source sent, prepared for the store by
+// NewSourceRecord: its identifiers are already keyed hashes and sealed
+// values, and the clear values are gone.
+type SourceRecord struct {
+	Source      string
+	RecordID    string    // in clear: on input, and for export to its source
+	Hash        string    // keyed hash of source and record ID: the row's key
+	ChildID     domain.ID // the linked child; empty while in review
+	Status      string    // RecordLinked or RecordReview
+	ContentHash string    // SHA-256 of the canonical record: equal means unchanged
+	// Child is what the record says of the child: demographics and items,
+	// with the source's provenance and no identifiers.
+	Child *domain.Child
+
+	ids      []sealedID
+	sealedID string
+	data     string
+}
+
+// MatchIdentifiers returns the record's NHS number and UPN as the match
+// package compares them ("kind:hash").
+func (r *SourceRecord) MatchIdentifiers() []string {
+	var out []string
+	for _, s := range r.ids {
+		if s.Kind != domain.IdentifierSourceRecord {
+			out = append(out, string(s.Kind)+":"+s.Hash)
+		}
+	}
+	return out
+}
+
+// sealedID is an identifier as a source record keeps it: the keyed hash
+// and the value sealed to the source.
+type sealedID struct {
+	Kind   domain.IdentifierKind `json:"k"`
+	Hash   string                `json:"h"`
+	Sealed string                `json:"s"`
+}
+
+// recordData is a source record's data column.
+type recordData struct {
+	Child domain.Child `json:"c"`
+	IDs   []sealedID   `json:"i,omitempty"`
+}
+
+// NewSourceRecord prepares what source says of a child under its record ID
+// for the store: the NHS number and UPN (canonical, may be empty) become
+// keyed hashes and sealed values, and the record gets its content hash. c
+// must hold no identifiers; it is kept, not copied.
+func (db *DB) NewSourceRecord(source, recordID, nhs, upn string, c *domain.Child) (*SourceRecord, error) {
+	r := &SourceRecord{Source: source, RecordID: recordID, Child: c}
+	r.Hash = db.keys.Hash("record", source+"\x00"+recordID)
+	add := func(kind domain.IdentifierKind, v string) {
+		if v != "" {
+			r.ids = append(r.ids, sealedID{Kind: kind, Hash: db.keys.Hash(string(kind), v),
+				Sealed: db.keys.Seal(v, identifierAD(kind, source))})
+		}
+	}
+	add(domain.IdentifierNHS, nhs)
+	add(domain.IdentifierUPN, upn)
+	add(domain.IdentifierSourceRecord, recordID)
+	r.sealedID = r.ids[len(r.ids)-1].Sealed
+	cj, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	// The content hash covers the record and its identifiers' hashes, not
+	// the sealed values, whose nonces differ every time.
+	h := sha256.New()
+	h.Write(cj)
+	for _, s := range r.ids {
+		h.Write([]byte{0})
+		h.Write([]byte(s.Kind))
+		h.Write([]byte{':'})
+		h.Write([]byte(s.Hash))
+	}
+	r.ContentHash = hex.EncodeToString(h.Sum(nil))
+	ij, err := json.Marshal(r.ids)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.Grow(len(cj) + len(ij) + 16)
+	b.WriteString(`{"c":`)
+	b.Write(cj)
+	b.WriteString(`,"i":`)
+	b.Write(ij)
+	b.WriteString(`}`)
+	r.data = b.String()
+	return r, nil
+}
+
+// Batch is a transaction of an import: every record it handles is written
+// whole, with its source record row, and an audit entry records the batch,
+// all or nothing. A record handled in a batch is visible to the ones
+// handled after it in the same batch, so a source's duplicates meet.
+type Batch struct {
+	tx     *Tx
+	ctx    context.Context
+	source string
+	// Precedence orders source kinds for the shown demographics;
+	// DefaultPrecedence when nil.
+	Precedence []domain.SourceKind
+	kinds      map[string]domain.SourceKind
+}
+
+// ImportBatch runs fn in one transaction for the source, then appends an
+// import audit entry whose detail is what fn returns (the source is added),
+// and commits. Nothing fn wrote is kept when fn fails. It returns ENotFound
+// for an unknown source.
+func (db *DB) ImportBatch(ctx context.Context, source string, precedence []domain.SourceKind, fn func(b *Batch) (map[string]any, error)) error {
+	const op = "store.ImportBatch"
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.source(ctx, source); err != nil {
+		return internal(op, err)
+	}
+	b := &Batch{tx: tx, ctx: ctx, source: source, Precedence: precedence}
+	detail, err := fn(b)
+	if err != nil {
+		return internal(op, err)
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["source"] = source
+	if err := tx.audit(ctx, &domain.AuditEntry{UserID: actor(ctx), Action: domain.ActionImport, Detail: detail}); err != nil {
+		return internal(op, err)
+	}
+	return internal(op, tx.Commit())
+}
+
+// Stored is what the store holds of a source record already received.
+type Stored struct {
+	ChildID     domain.ID
+	Status      string
+	ContentHash string
+}
+
+// Lookup returns, by record hash, what the store holds of those of the
+// batch source's records (given by hash) that it has already received.
+func (b *Batch) Lookup(hashes []string) (map[string]Stored, error) {
+	out := make(map[string]Stored, len(hashes))
+	for start := 0; start < len(hashes); start += 500 {
+		part := hashes[start:min(start+500, len(hashes))]
+		var q strings.Builder
+		args := make([]any, 0, len(part)+1)
+		args = append(args, b.source)
+		q.WriteString(`SELECT record_hash, child_id, status, content_hash FROM source_records WHERE source = $1 AND record_hash IN (`)
+		for i, h := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("$" + itoa(i+2))
+			args = append(args, h)
+		}
+		q.WriteString(")")
+		rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h, status, content string
+			var child sql.NullString
+			if err := rows.Scan(&h, &child, &status, &content); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[h] = Stored{ChildID: domain.ID(child.String), Status: status, ContentHash: content}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ImportCandidate is a candidate child for a source record.
+type ImportCandidate struct {
+	Candidate
+	Shielded bool
+}
+
+// Candidates returns up to limit children holding any of keys, those
+// holding the most first, as the batch's transaction sees them (children
+// created earlier in the batch included).
+func (b *Batch) Candidates(keys []string, limit int) ([]ImportCandidate, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, len(keys)+1)
+	q.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded FROM child_match m JOIN (
+		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("$" + itoa(i+1))
+		args = append(args, k)
+	}
+	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT $` + itoa(len(keys)+1) + `) c ON c.child_id = m.child_id
+		JOIN children ch ON ch.id = m.child_id ORDER BY c.n DESC, m.child_id`)
+	args = append(args, limit)
+	rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ImportCandidate
+	for rows.Next() {
+		var c ImportCandidate
+		var id, data string
+		if err := rows.Scan(&id, &c.Hits, &data, &c.Shielded); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
+			return nil, err
+		}
+		c.ID = domain.ID(id)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// NotMatched returns the children a data manager ruled are not the child
+// of the batch source's record with this hash.
+func (b *Batch) NotMatched(hash string) (map[domain.ID]bool, error) {
+	return b.tx.notMatched(b.ctx, b.source, hash)
+}
+
+func (tx *Tx) notMatched(ctx context.Context, source, hash string) (map[domain.ID]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT child_id FROM match_decisions WHERE source = $1 AND record_hash = $2 AND decision = 'not-match'`, source, hash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[domain.ID]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[domain.ID(id)] = true
+	}
+	return out, rows.Err()
+}
+
+// Create makes a new child from the record and links the record to it.
+// The child's authority is the record's la_code (EInvalid without one).
+func (b *Batch) Create(r *SourceRecord) error {
+	return b.tx.createFromRecord(b.ctx, r, b.precedence())
+}
+
+// Link attaches the record to the child (a new record, or a newer version of
+// one already linked), replaces what the record's source supplied on the
+// child with what its records now say, and recomputes the child's shown
+// demographics.
+func (b *Batch) Link(r *SourceRecord, child domain.ID) error {
+	return b.tx.linkRecord(b.ctx, r, child, b.precedence())
+}
+
+// Hold puts the record in the review queue with item (whose ID, source,
+// record hash and creation time are filled in), closing any item still open
+// for an earlier version of the record.
+func (b *Batch) Hold(r *SourceRecord, item *ReviewItem) error {
+	return b.tx.holdRecord(b.ctx, r, item)
+}
+
+func (b *Batch) precedence() []domain.SourceKind {
+	if b.Precedence != nil {
+		return b.Precedence
+	}
+	return DefaultPrecedence
+}
+
+// putRecord writes the record's row with the given status and child.
+func (tx *Tx) putRecord(ctx context.Context, r *SourceRecord, status string, child domain.ID) error {
+	var childArg any
+	if child != "" {
+		childArg = string(child)
+	}
+	now := formatTime(tx.now)
+	_, err := tx.ExecContext(ctx, `INSERT INTO source_records (source, record_hash, sealed_id, child_id, status, content_hash, data, received_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (source, record_hash) DO UPDATE SET child_id = excluded.child_id, status = excluded.status,
+			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at`,
+		r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now)
+	r.Status, r.ChildID = status, child
+	return err
+}
+
+// closeReviews closes the open review items of a record that has been
+// decided another way (a newer version linked it, say).
+func (tx *Tx) closeReviews(ctx context.Context, source, hash, decision, by string, child domain.ID) error {
+	_, err := tx.ExecContext(ctx, `UPDATE review_items SET decided_at = $1, decision = $2, decided_by = $3, child_id = $4
+		WHERE source = $5 AND record_hash = $6 AND decided_at = ''`, formatTime(tx.now), decision, by, string(child), source, hash)
+	return err
+}
+
+func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, prec []domain.SourceKind) error {
+	c := *r.Child // a shallow copy: items get IDs and times in the copy's slices
+	c.Addresses = slices.Clone(c.Addresses)
+	c.Parents = slices.Clone(c.Parents)
+	c.Education = slices.Clone(c.Education)
+	c.Health = slices.Clone(c.Health)
+	c.Involvements = slices.Clone(c.Involvements)
+	c.LeadProfessionals = slices.Clone(c.LeadProfessionals)
+	c.CAFs = slices.Clone(c.CAFs)
+	c.Identifiers = nil
+	c.ID = ""
+	if c.LACode == "" {
+		return domain.FieldError("la_code", "is required to create a child: no local authority")
+	}
+	if err := c.Validate(tx.today()); err != nil {
+		return err
+	}
+	c.ID = domain.NewID()
+	c.Version = 1
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
+		date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
+		c.DateOfDeath.String(), string(c.AddressStatus), string(c.ReturnIntent), c.LACode,
+		c.Version, formatTime(tx.now), formatTime(tx.now)); err != nil {
+		return err
+	}
+	if err := tx.insertItems(ctx, &c); err != nil {
+		return err
+	}
+	if err := tx.insertSealed(ctx, c.ID, r.Source, r.ids); err != nil {
+		return err
+	}
+	if err := tx.putRecord(ctx, r, RecordLinked, c.ID); err != nil {
+		return err
+	}
+	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, c.ID); err != nil {
+		return err
+	}
+	rec := []loadedRecord{{source: r.Source, hash: r.Hash, data: recordData{Child: *r.Child, IDs: r.ids}}}
+	return tx.importIndex(ctx, c.ID, matchDataOf(&c, rec), true)
+}
+
+// importIndex writes the child's blocking keys and match data as
+// writeIndex does; fresh says the child is new, with no keys to remove.
+// (Import keeps its own copy so that the bulk path can be tuned alone.)
+func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh bool) error {
+	keys := match.Keys(m.Record())
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE child_id = $1`, string(id)); err != nil {
+			return err
+		}
+	}
+	for start := 0; start < len(keys); start += 100 {
+		part := keys[start:min(start+100, len(keys))]
+		var q strings.Builder
+		args := make([]any, 0, 2*len(part))
+		q.WriteString(`INSERT INTO child_keys (key, child_id) VALUES `)
+		for i, k := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("($" + itoa(2*i+1) + ", $" + itoa(2*i+2) + ")")
+			args = append(args, k, string(id))
+		}
+		q.WriteString(` ON CONFLICT (key, child_id) DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
+		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
+	return err
+}
+
+// insertSealed stores identifiers already hashed and sealed to source.
+func (tx *Tx) insertSealed(ctx context.Context, child domain.ID, source string, ids []sealedID) error {
+	for _, s := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO identifiers (child_id, kind, source, hash, sealed) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (child_id, kind, source, hash) DO NOTHING`, string(child), string(s.Kind), source, s.Hash, s.Sealed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadedRecord is a linked source record of a child, as refresh reads it.
+type loadedRecord struct {
+	source  string
+	kind    domain.SourceKind
+	hash    string
+	updated string
+	data    recordData
+}
+
+func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecord, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.source, s.kind, r.record_hash, r.updated_at, r.data FROM source_records r
+		JOIN sources s ON s.name = r.source WHERE r.child_id = $1 AND r.status = 'linked'`, string(child))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []loadedRecord
+	for rows.Next() {
+		var l loadedRecord
+		var kind, data string
+		if err := rows.Scan(&l.source, &kind, &l.hash, &l.updated, &data); err != nil {
+			return nil, err
+		}
+		l.kind = domain.SourceKind(kind)
+		if err := json.Unmarshal([]byte(data), &l.data); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (tx *Tx) linkRecord(ctx context.Context, r *SourceRecord, child domain.ID, prec []domain.SourceKind) error {
+	var merged string
+	if err := tx.QueryRowContext(ctx, `SELECT merged_into FROM children WHERE id = $1`, string(child)).Scan(&merged); err != nil {
+		if isNoRows(err) {
+			return domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", child)
+		}
+		return err
+	}
+	if merged != "" {
+		child = domain.ID(merged)
+	}
+	if err := tx.putRecord(ctx, r, RecordLinked, child); err != nil {
+		return err
+	}
+	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, child); err != nil {
+		return err
+	}
+	return tx.refreshChild(ctx, child, r.Source, r.Hash, prec)
+}
+
+// refreshChild recomputes the child's shown demographics and index from its
+// linked source records and, when source is set, replaces that source's
+// items with what its records now say. An education setting, GP, involvement
+// or address the source no longer sends is kept, ended today, so that it
+// shows as recently involved. hash names the record that changed.
+func (tx *Tx) refreshChild(ctx context.Context, child domain.ID, source, hash string, prec []domain.SourceKind) error {
+	recs, err := tx.linkedRecords(ctx, child)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return tx.reindex(ctx, child)
+	}
+	rank := func(k domain.SourceKind) int {
+		if i := slices.Index(prec, k); i >= 0 {
+			return i
+		}
+		return len(prec)
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		ri, rj := rank(recs[i].kind), rank(recs[j].kind)
+		if ri != rj {
+			return ri < rj
+		}
+		if recs[i].updated != recs[j].updated {
+			return recs[i].updated > recs[j].updated
+		}
+		return recs[i].hash < recs[j].hash
+	})
+	shown := tx.shown(recs)
+
+	if source != "" {
+		var mine []*recordData
+		others := false
+		for i := range recs {
+			if recs[i].source == source {
+				mine = append(mine, &recs[i].data)
+				if recs[i].hash != hash {
+					others = true
+				}
+			}
+		}
+		var had int
+		if !others {
+			// A source's first record on this child has nothing to replace
+			// unless the record was linked here before (an update).
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source).Scan(&had); err != nil {
+				return err
+			}
+		}
+		if err := tx.replaceSourceItems(ctx, child, source, mine, others || had > 0); err != nil {
+			return err
+		}
+	}
+	if err := tx.setFormerNames(ctx, child, shown.FormerFamilyNames); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE children SET given_names = $1, family_name = $2, gender = $3, date_of_birth = $4,
+		date_of_death = $5, address_status = $6, return_intent = $7, la_code = CASE WHEN $8 = '' THEN la_code ELSE $8 END,
+		version = version + 1, updated_at = $9 WHERE id = $10`,
+		shown.GivenNames, shown.FamilyName, string(shown.Gender), shown.DateOfBirth.String(), shown.DateOfDeath.String(),
+		string(shown.AddressStatus), string(shown.ReturnIntent), shown.LACode, formatTime(tx.now), string(child)); err != nil {
+		return err
+	}
+	if shown.LACode == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
+			return err
+		}
+	}
+	return tx.importIndex(ctx, child, matchDataOf(shown, recs), false)
+}
+
+// shown computes the demographics a child shows from its records, ordered
+// by precedence: names, date of birth and gender from the first record that
+// has them; a death from any; address status, return intent and authority
+// from the most recently received record that says.
+func (tx *Tx) shown(recs []loadedRecord) *domain.Child {
+	c := &domain.Child{Gender: domain.GenderNotSpecified}
+	first := &recs[0].data.Child
+	c.GivenNames, c.FamilyName, c.DateOfBirth = first.GivenNames, first.FamilyName, first.DateOfBirth
+	for i := range recs {
+		r := &recs[i].data.Child
+		if c.Gender == domain.GenderNotSpecified && r.Gender != "" {
+			c.Gender = r.Gender
+		}
+		if c.DateOfDeath.IsZero() {
+			c.DateOfDeath = r.DateOfDeath
+		}
+		for _, n := range r.FormerFamilyNames {
+			if !slices.Contains(c.FormerFamilyNames, n) {
+				c.FormerFamilyNames = append(c.FormerFamilyNames, n)
+			}
+		}
+		for _, a := range r.Addresses {
+			c.Addresses = append(c.Addresses, a)
+		}
+	}
+	latest := 0
+	for i := range recs {
+		if recs[i].updated > recs[latest].updated {
+			latest = i
+		}
+	}
+	for _, i := range append([]int{latest}, upTo(len(recs))...) {
+		if la := recs[i].data.Child.LACode; la != "" {
+			c.LACode = la
+			break
+		}
+	}
+	lr := &recs[latest].data.Child
+	current := false
+	for _, a := range c.Addresses {
+		if a.To.IsZero() {
+			current = true
+		}
+	}
+	switch {
+	case lr.AddressStatus == domain.AddressLeftEngland:
+		c.AddressStatus, c.ReturnIntent = domain.AddressLeftEngland, lr.ReturnIntent
+	case current:
+		c.AddressStatus = domain.AddressCurrent
+	case len(c.Addresses) > 0:
+		c.AddressStatus = domain.AddressLastKnown
+	default:
+		c.AddressStatus = domain.AddressNone
+	}
+	return c
+}
+
+func upTo(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// matchDataOf is the match data of a child showing shown, whose linked
+// records are recs: the shown demographics, every family name a source
+// uses as a former name, every postcode (current ones first) and every
+// NHS number and UPN.
+func matchDataOf(shown *domain.Child, recs []loadedRecord) *MatchData {
+	m := &MatchData{GivenNames: shown.GivenNames, FamilyName: shown.FamilyName, DateOfBirth: shown.DateOfBirth,
+		Gender: shown.Gender, LACode: shown.LACode}
+	m.FormerNames = slices.Clone(shown.FormerFamilyNames)
+	for i := range recs {
+		f := recs[i].data.Child.FamilyName
+		if f != "" && !strings.EqualFold(f, shown.FamilyName) && !slices.Contains(m.FormerNames, f) {
+			m.FormerNames = append(m.FormerNames, f)
+		}
+	}
+	for _, current := range []bool{true, false} {
+		for i := range recs {
+			for _, a := range recs[i].data.Child.Addresses {
+				if a.To.IsZero() != current || a.Postcode == "" || slices.Contains(m.Postcodes, a.Postcode) {
+					continue
+				}
+				if m.Town == "" && current {
+					m.Town = a.Town
+				}
+				m.Postcodes = append(m.Postcodes, a.Postcode)
+			}
+		}
+	}
+	for i := range recs {
+		for _, s := range recs[i].data.IDs {
+			if s.Kind == domain.IdentifierSourceRecord {
+				continue
+			}
+			if h := string(s.Kind) + ":" + s.Hash; !slices.Contains(m.Identifiers, h) {
+				m.Identifiers = append(m.Identifiers, h)
+			}
+		}
+	}
+	return m
+}
+
+func (tx *Tx) setFormerNames(ctx context.Context, child domain.ID, names []string) error {
+	var have []string
+	if err := tx.scanRows(ctx, `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, child, func(r *sql.Rows) error {
+		var n string
+		err := r.Scan(&n)
+		have = append(have, n)
+		return err
+	}); err != nil {
+		return err
+	}
+	if slices.Equal(have, names) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM former_names WHERE child_id = $1`, string(child)); err != nil {
+		return err
+	}
+	for i, n := range names {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO former_names (child_id, position, name) VALUES ($1, $2, $3)`, string(child), i, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// itemTables hold a child's items, each with a source column.
+var itemTables = []string{"addresses", "parents", "education", "health", "involvements", "lead_professionals", "cafs"}
+
+// replaceSourceItems replaces what source supplied on the child with the
+// union of its records' items. When replace is false the child holds
+// nothing from the source yet and the items are only added.
+func (tx *Tx) replaceSourceItems(ctx context.Context, child domain.ID, source string, recs []*recordData, replace bool) error {
+	n := &domain.Child{ID: child}
+	for _, r := range recs {
+		n.Addresses = append(n.Addresses, r.Child.Addresses...)
+		n.Parents = append(n.Parents, r.Child.Parents...)
+		n.Education = append(n.Education, r.Child.Education...)
+		n.Health = append(n.Health, r.Child.Health...)
+		n.Involvements = append(n.Involvements, r.Child.Involvements...)
+		n.LeadProfessionals = append(n.LeadProfessionals, r.Child.LeadProfessionals...)
+		n.CAFs = append(n.CAFs, r.Child.CAFs...)
+		n.Identifiers = nil
+	}
+	var ids []sealedID
+	for _, r := range recs {
+		ids = append(ids, r.IDs...)
+	}
+	if replace {
+		old, err := tx.child(ctx, child)
+		if err != nil {
+			return err
+		}
+		today := tx.today()
+		// Keep, ended, what the source no longer sends: a school left or a
+		// GP deregistered shows as recently involved.
+		for _, e := range old.Education {
+			if e.Source != source {
+				continue
+			}
+			if !slices.ContainsFunc(n.Education, func(x domain.EducationSetting) bool { return sameSetting(x, e) }) {
+				if e.End.IsZero() {
+					e.End = endOn(today, e.Start)
+				}
+				e.ID = ""
+				n.Education = append(n.Education, e)
+			}
+		}
+		for _, h := range old.Health {
+			if h.Source != source {
+				continue
+			}
+			if !slices.ContainsFunc(n.Health, func(x domain.HealthProvider) bool { return x.Name == h.Name && x.ODSCode == h.ODSCode }) {
+				if h.End.IsZero() {
+					h.End = endOn(today, h.Start)
+				}
+				h.ID = ""
+				n.Health = append(n.Health, h)
+			}
+		}
+		for _, v := range old.Involvements {
+			if v.Source != source {
+				continue
+			}
+			if !slices.ContainsFunc(n.Involvements, func(x domain.Involvement) bool {
+				return x.Service == v.Service && x.Organisation == v.Organisation
+			}) {
+				if v.End.IsZero() {
+					v.End = endOn(today, v.Start)
+				}
+				v.ID = ""
+				n.Involvements = append(n.Involvements, v)
+			}
+		}
+		for _, a := range old.Addresses {
+			if a.Source != source {
+				continue
+			}
+			if !slices.ContainsFunc(n.Addresses, func(x domain.ChildAddress) bool { return x.Address == a.Address }) {
+				if a.To.IsZero() {
+					a.To = endOn(today, a.From)
+				}
+				a.ID = ""
+				n.Addresses = append(n.Addresses, a)
+			}
+		}
+		for _, t := range itemTables {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
+			return err
+		}
+	}
+	if err := tx.insertItems(ctx, n); err != nil {
+		return err
+	}
+	return tx.insertSealed(ctx, child, source, ids)
+}
+
+func sameSetting(a, b domain.EducationSetting) bool {
+	return a.Name == b.Name && a.URN == b.URN && a.HomeEducated == b.HomeEducated
+}
+
+// endOn is today as an end date, or start when that is later.
+func endOn(today, start domain.Date) domain.Date {
+	if !start.IsZero() && start.After(today) {
+		return start
+	}
+	return today
+}
+
+// reindex rewrites the child's index from its stored record and
+// identifiers, for a child no source record supports.
+func (tx *Tx) reindex(ctx context.Context, child domain.ID) error {
+	c, err := tx.child(ctx, child)
+	if err != nil {
+		return err
+	}
+	m := tx.db.matchData(c)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind, hash FROM identifiers WHERE child_id = $1 AND kind <> 'record' ORDER BY kind, hash`, string(child))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, h string
+		if err := rows.Scan(&k, &h); err != nil {
+			return err
+		}
+		m.Identifiers = append(m.Identifiers, k+":"+h)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	return tx.importIndex(ctx, child, m, false)
+}
+
+func (tx *Tx) holdRecord(ctx context.Context, r *SourceRecord, it *ReviewItem) error {
+	if err := tx.putRecord(ctx, r, RecordReview, ""); err != nil {
+		return err
+	}
+	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, ""); err != nil {
+		return err
+	}
+	it.ID, it.Source, it.RecordHash, it.CreatedAt = newItemID(), r.Source, r.Hash, tx.now
+	if it.LACode == "" {
+		it.LACode = r.Child.LACode
+	}
+	cj, err := json.Marshal(it.Candidates)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO review_items (id, source, record_hash, la_code, reason, candidates, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.ID, it.Source, it.RecordHash, it.LACode, it.Reason, string(cj), formatTime(tx.now))
+	return err
+}
+
+// SourceLink is one row of `export links`.
+type SourceLink struct {
+	Source   string
+	RecordID string
+	ChildID  domain.ID // empty for a record in review
+	Status   string
+}
+
+// ExportLinks calls fn for every source record (of source, when set) with
+// its record ID in clear, in source and arrival order. The export is
+// audited first, as e.
+func (db *DB) ExportLinks(ctx context.Context, source string, e *domain.AuditEntry, fn func(SourceLink) error) error {
+	const op = "store.ExportLinks"
+	if source != "" {
+		if _, err := db.Source(ctx, source); err != nil {
+			return err
+		}
+	}
+	e.Action = domain.ActionExport
+	if e.Detail == nil {
+		e.Detail = map[string]any{}
+	}
+	e.Detail["export"] = "links"
+	if source != "" {
+		e.Detail["source"] = source
+	}
+	if err := db.Audit(ctx, e); err != nil {
+		return err
+	}
+	q := `SELECT source, sealed_id, child_id, status FROM source_records`
+	var args []any
+	if source != "" {
+		q += ` WHERE source = $1`
+		args = append(args, source)
+	}
+	q += ` ORDER BY source, received_at, record_hash`
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l SourceLink
+		var sealed string
+		var child sql.NullString
+		if err := rows.Scan(&l.Source, &sealed, &child, &l.Status); err != nil {
+			return internal(op, err)
+		}
+		if l.RecordID, err = db.keys.Open(sealed, identifierAD(domain.IdentifierSourceRecord, l.Source)); err != nil {
+			return internal(op, err)
+		}
+		if l.Status == RecordLinked {
+			l.ChildID = domain.ID(child.String)
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return internal(op, rows.Err())
+}
+
+// ChildCount returns how many children the directory holds (merged ones
+// not counted).
+func (db *DB) ChildCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM children WHERE merged_into = ''`).Scan(&n)
+	return n, internal("store.ChildCount", err)
+}
