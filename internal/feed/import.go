@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -69,6 +70,7 @@ type pending struct {
 	line int
 	rec  *store.SourceRecord
 	mrec match.Record
+	keys []string // match.QueryKeys(mrec)
 }
 
 // Import reads r to the end. Rows that break a mandatory rule are rejected
@@ -89,6 +91,11 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		now = time.Now
 	}
 	today := domain.DateOf(now())
+	counts, err := im.DB.GivenNameCounts(ctx)
+	if err != nil {
+		return s, err
+	}
+	nm := &names{count: counts, created: map[domain.ID]bool{}}
 	size := im.BatchSize
 	if size <= 0 {
 		size = 500
@@ -101,7 +108,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		var c Summary
 		err := im.DB.ImportBatch(ctx, im.Source, im.Precedence, func(b *store.Batch) (map[string]any, error) {
 			c = Summary{}
-			if err := im.batch(b, &model, batch, &c); err != nil {
+			if err := im.batch(b, &model, nm, batch, &c); err != nil {
 				return nil, err
 			}
 			return map[string]any{"records": len(batch), "linked": c.Linked, "created": c.Created,
@@ -159,7 +166,8 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		if err != nil {
 			return s, err
 		}
-		batch = append(batch, pending{line: line, rec: sr, mrec: matchRecord(sr)})
+		mrec := matchRecord(sr)
+		batch = append(batch, pending{line: line, rec: sr, mrec: mrec, keys: match.QueryKeys(mrec)})
 		if len(batch) >= size {
 			if err := flush(); err != nil {
 				return s, err
@@ -185,7 +193,7 @@ func matchRecord(r *store.SourceRecord) match.Record {
 }
 
 // batch handles one batch's records inside its transaction.
-func (im *Importer) batch(b *store.Batch, model *match.Model, recs []pending, c *Summary) error {
+func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []pending, c *Summary) error {
 	hashes := make([]string, len(recs))
 	for i := range recs {
 		hashes[i] = recs[i].rec.Hash
@@ -197,6 +205,19 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, recs []pending, c 
 	limit := im.MaxCandidates
 	if limit <= 0 {
 		limit = 50
+	}
+	// One read of the index for every record the batch must place.
+	var keysets [][]string
+	for i := range recs {
+		st, seen := stored[recs[i].rec.Hash]
+		if !seen || st.ContentHash != recs[i].rec.ContentHash && st.Status != store.RecordLinked {
+			keysets = append(keysets, recs[i].keys)
+		}
+	}
+	if len(keysets) > 0 {
+		if err := b.Prefetch(keysets); err != nil {
+			return err
+		}
 	}
 	for i := range recs {
 		r := recs[i].rec
@@ -212,7 +233,7 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, recs []pending, c 
 			c.Linked++
 			c.Updated++
 		default:
-			if err := im.place(b, model, &recs[i], seen, limit, c); err != nil {
+			if err := im.place(b, model, nm, &recs[i], seen, limit, c); err != nil {
 				return fmt.Errorf("line %d: %w", recs[i].line, err)
 			}
 		}
@@ -251,23 +272,90 @@ type Outcome struct {
 // the record names no local authority). Children in notMatch were ruled out
 // by a data manager and are skipped.
 func Decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool) Outcome {
+	return decide(model, rec, la, cands, notMatch, nil)
+}
+
+// names is what the importer knows of given names: how many children and
+// held records have each first given name (store.FirstName), and which
+// children this import made (whose names no other source has confirmed).
+type names struct {
+	count   map[string]int
+	created map[domain.ID]bool
+}
+
+func (n *names) add(given string) {
+	if f := store.FirstName(given); f != "" {
+		n.count[f]++
+	}
+}
+
+// typo reports whether the first given names of a record and of a candidate
+// child that is not new in this import differ by one typing error (one
+// letter substituted, dropped, added or two swapped, the initial kept),
+// their other given names agree where both have them, and one of the two is
+// a name no child and no held record has, nor the nickname table, while the
+// other is a name other children have. Twins are given real names (Lyla
+// and Layla): a twin's name is known once the directory holds the twin or
+// holds the twin's record for review, which a source sent before.
+func (n *names) typo(rec, cand string, child domain.ID) bool {
+	if n == nil || n.created[child] {
+		return false
+	}
+	rf, rr, _ := strings.Cut(match.Name(rec), " ")
+	cf, cr, _ := strings.Cut(match.Name(cand), " ")
+	if rr != "" && cr != "" && rr != cr {
+		return false
+	}
+	if len(rf) < 2 || len(cf) < 2 || rf[0] != cf[0] || match.DamerauLevenshtein(rf, cf) != 1 {
+		return false
+	}
+	inTable := func(s string) bool { return len(match.NameRoots(s)) > 0 }
+	// The candidate's own name is counted once for the candidate itself.
+	rn, cn := n.count[rf], n.count[cf]-1
+	unknownRec := rn == 0 && !inTable(rf)
+	unknownCand := cn <= 0 && !inTable(cf)
+	return unknownRec && cn > 0 || unknownCand && rn > 0
+}
+
+func decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
 	q := match.Prepare(rec)
 	var out Outcome
 	links, reviews := 0, 0
 	shielded := false
 	var link domain.ID
+	// siblingsOnly stays true while every candidate in review range has a
+	// first given name that plainly differs (a sibling sharing a birthday,
+	// a former family name or a mistaken NHS number), othersInexact while
+	// none has the record's first given name; linkGiven is the given-name
+	// level of the linking candidate.
+	siblingsOnly, othersInexact := true, true
+	linkGiven := match.GivenMissing
 	for i := range cands {
 		cd := &cands[i]
 		if notMatch[cd.ID] {
 			continue
 		}
-		v := match.ComparePrepared(q, match.Prepare(cd.Record()))
+		crec := cd.Record()
+		v := match.ComparePrepared(q, match.Prepare(crec))
 		d, p := model.Classify(v)
-		if d == match.Review && nicknameOnly(v) && p >= model.LinkThreshold {
-			// Twins are not given one name and its nickname (William
-			// and Bill): the twin guard's sound-alike worry does not
-			// apply, so a nickname with everything else agreeing links.
+		d = refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
+		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&
+			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
 			d = match.Link
+		}
+		if pc := v.Levels[match.FieldPostcode]; d == match.Link && pc >= match.PostcodeDistrict &&
+			v.Levels[match.FieldIdentifier] != match.IDAgree && otherNamesDiffer(rec.GivenNames, crec.GivenNames) {
+			// Freddie Dylan and Freddie Charlie, born the same day in
+			// two towns: two children.
+			d = match.NewChild
+		}
+		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&
+			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact &&
+				(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious)) {
+			// Names alike but not equal with another NHS number (Hafsa
+			// and Hafsah, a date mistyped), or under another family name
+			// at the same home: a sister as likely as this child.
+			d = match.Review
 		}
 		if g := v.Levels[match.FieldGiven]; d == match.Link && (g == match.GivenDisagree || g == match.GivenInitial) {
 			d = match.Review // a step-sibling sharing a birthday and a former name, say
@@ -279,8 +367,16 @@ func Decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		case match.Link:
 			links++
 			link = cd.ID
+			linkGiven = v.Levels[match.FieldGiven]
 		case match.Review:
 			reviews++
+			g := v.Levels[match.FieldGiven]
+			if g != match.GivenDisagree && g != match.GivenInitial {
+				siblingsOnly = false
+			}
+			if g == match.GivenExact || g == match.GivenMissing {
+				othersInexact = false
+			}
 		}
 		if d != match.NewChild || (cd.Shielded && p >= model.ReviewThreshold) {
 			out.Candidates = append(out.Candidates, reviewCandidate(model, cd, v, d, p))
@@ -290,6 +386,13 @@ func Decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	case shielded:
 		out.Decision, out.Reason = match.Review, ReasonShielded
 	case links == 1 && reviews == 0:
+		out.Decision, out.ChildID = match.Link, link
+	case links == 1 && (siblingsOnly && linkGiven == match.GivenNickname || othersInexact && linkGiven == match.GivenExact):
+		// One child has the record's first given name (or its nickname,
+		// when the others' names plainly differ) and everything else
+		// links it; the others in range have another first name: they
+		// are brothers or sisters (a twin called Harvey beside Harry),
+		// not doubts about this child.
 		out.Decision, out.ChildID = match.Link, link
 	case links > 1:
 		out.Decision, out.Reason = match.Review, ReasonSeveral
@@ -302,6 +405,72 @@ func Decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	}
 	return out
 }
+
+// refine applies the importer's own guards to the model's decision d (at
+// probability p) for the pair compared in v, whose given names are recGiven
+// and candGiven. The model sends every possible twin (same family name,
+// date of birth and home, first given names alike but not equal) to review;
+// some of those are settled here:
+//
+//   - the given names are equal but for spaces, hyphens and case
+//     (Ellie-May and EllieMay): one child, link;
+//   - (an NHS number or UPN that agrees settles nothing: a twin's record
+//     may carry the other twin's number;)
+//   - an NHS number or UPN disagrees: twins (Harry and Harvey, each with
+//     their own number), so a new child rather than a doubt;
+//   - the only doubt is a nickname for the first given name (William and
+//     Bill, everything else exact): twins are not given a name and its
+//     nickname, so link.
+func refine(model *match.Model, v match.Vector, d match.Decision, p float64, recGiven, candGiven string) match.Decision {
+	if d != match.Review || !v.PossibleTwin() {
+		return d
+	}
+	l := &v.Levels
+	strong := p >= model.LinkThreshold && l[match.FieldGender] != match.GenderDisagree
+	switch {
+	case l[match.FieldIdentifier] == match.IDDisagree:
+		return match.NewChild
+	case strong && compactName(recGiven) == compactName(candGiven):
+		return match.Link
+	case strong && nicknameOnly(v) && trueNickname(recGiven, candGiven):
+		return match.Link
+	}
+	return d
+}
+
+// trueNickname reports whether two first given names in one nickname group
+// are far apart in spelling (William and Bill, Jacob and Jake), not
+// variants twins are given (Sophie and Sophia, Mia and Maya), and no other
+// given names contradict.
+func trueNickname(a, b string) bool {
+	af, ar, _ := strings.Cut(match.Name(a), " ")
+	bf, br, _ := strings.Cut(match.Name(b), " ")
+	if ar != "" && br != "" && ar != br {
+		return false
+	}
+	return match.DamerauLevenshtein(af, bf) >= 3
+}
+
+// otherNamesDiffer reports whether both given-names fields have names
+// after the first and none of them is shared.
+func otherNamesDiffer(a, b string) bool {
+	at := match.NameTokens(a)
+	bt := match.NameTokens(b)
+	if len(at) < 2 || len(bt) < 2 {
+		return false
+	}
+	for _, x := range at[1:] {
+		for _, y := range bt[1:] {
+			if x == y {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// compactName is a name normalised for comparison with its spaces removed.
+func compactName(s string) string { return strings.ReplaceAll(match.Name(s), " ", "") }
 
 // nicknameOnly reports whether the pair's only doubt is a nickname for the
 // first given name: family name, date of birth and postcode agree exactly
@@ -324,9 +493,9 @@ func reviewCandidate(model *match.Model, cd *store.ImportCandidate, v match.Vect
 
 // place matches a record that is new, or was held for review and has
 // changed, and links it, creates a child or holds it.
-func (im *Importer) place(b *store.Batch, model *match.Model, p *pending, seen bool, limit int, c *Summary) error {
+func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pending, seen bool, limit int, c *Summary) error {
 	r := p.rec
-	cands, err := b.Candidates(match.QueryKeys(p.mrec), limit)
+	cands, err := b.Candidates(p.keys, limit)
 	if err != nil {
 		return err
 	}
@@ -336,7 +505,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, p *pending, seen b
 			return err
 		}
 	}
-	o := Decide(model, p.mrec, r.Child.LACode, cands, notMatch)
+	o := decide(model, p.mrec, r.Child.LACode, cands, notMatch, nm)
 	switch o.Decision {
 	case match.Link:
 		c.Linked++
@@ -346,6 +515,8 @@ func (im *Importer) place(b *store.Batch, model *match.Model, p *pending, seen b
 		if domain.ErrorCode(err) != domain.EInvalid {
 			if err == nil {
 				c.Created++
+				nm.add(r.Child.GivenNames)
+				nm.created[r.ChildID] = true
 			}
 			return err
 		}
@@ -362,6 +533,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, p *pending, seen b
 			}
 		}
 	}
+	nm.add(r.Child.GivenNames)
 	return b.Hold(r, it)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/feed"
+	"github.com/contactpoint/contactpoint/internal/match"
 	"github.com/contactpoint/contactpoint/internal/store"
 	"github.com/contactpoint/contactpoint/internal/store/storetest"
 )
@@ -293,4 +294,45 @@ func TestImportEndedSchool(t *testing.T) {
 			t.Errorf("education: got %v; want Park School ended %s and Hill Academy current", got, today)
 		}
 	})
+}
+
+func TestDecideTwinsAndSpelling(t *testing.T) {
+	model := feed.ImportModel()
+	dob, err := domain.ParseDate("date_of_birth", "2016-10-21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := func(id, given string, ids ...string) store.ImportCandidate {
+		var c store.ImportCandidate
+		c.ID = domain.ID(id)
+		c.MatchData = store.MatchData{GivenNames: given, FamilyName: "Griffiths", DateOfBirth: dob, Gender: domain.GenderMale,
+			Postcodes: []string{"BR2 3FF"}, LACode: "E09000006", Identifiers: ids}
+		return c
+	}
+	rec := func(given string, ids ...string) match.Record {
+		return match.Record{GivenNames: given, FamilyName: "Griffiths", DateOfBirth: dob, Gender: domain.GenderMale,
+			Postcodes: []string{"BR2 3FF"}, Identifiers: ids}
+	}
+	tests := []struct {
+		name  string
+		rec   match.Record
+		cands []store.ImportCandidate
+		want  match.Decision
+		child domain.ID
+	}{
+		{"sound-alike twin", rec("Harvey"), []store.ImportCandidate{child("A", "Harry")}, match.Review, ""},
+		{"sound-alike twin with own NHS number", rec("Harvey", "nhs:2"), []store.ImportCandidate{child("A", "Harry", "nhs:1")}, match.NewChild, ""},
+		{"exact name beside a sound-alike twin", rec("Harry"), []store.ImportCandidate{child("A", "Harry"), child("B", "Harvey")}, match.Link, "A"},
+		{"spelling of a hyphen", rec("EllieMay Kayla"), []store.ImportCandidate{child("A", "Ellie-May Kayla")}, match.Link, "A"},
+		{"twin's record with the other twin's NHS number", rec("Harvey", "nhs:1"), []store.ImportCandidate{child("A", "Harry", "nhs:1")}, match.Review, ""},
+		{"different child entirely", rec("Harvey"), []store.ImportCandidate{child("A", "Oliver")}, match.NewChild, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := feed.Decide(&model, tt.rec, "E09000006", tt.cands, nil)
+			if o.Decision != tt.want || o.ChildID != tt.child {
+				t.Errorf("got %v %q; want %v %q", o.Decision, o.ChildID, tt.want, tt.child)
+			}
+		})
+	}
 }

@@ -141,6 +141,12 @@ type Batch struct {
 	// DefaultPrecedence when nil.
 	Precedence []domain.SourceKind
 	kinds      map[string]domain.SourceKind
+
+	// After Prefetch: children holding each key at the batch's start,
+	// what the batch wrote to the index since, and candidates' shielding.
+	hits     map[string][]domain.ID
+	log      *indexLog
+	shielded map[domain.ID]bool
 }
 
 // ImportBatch runs fn in one transaction for the source, then appends an
@@ -230,6 +236,9 @@ type ImportCandidate struct {
 func (b *Batch) Candidates(keys []string, limit int) ([]ImportCandidate, error) {
 	if len(keys) == 0 {
 		return nil, nil
+	}
+	if b.log != nil {
+		return b.prefetchedCandidates(keys, limit)
 	}
 	var q strings.Builder
 	args := make([]any, 0, len(keys)+1)
@@ -388,13 +397,83 @@ func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, prec []doma
 // importIndex writes the child's blocking keys and match data as
 // writeIndex does; fresh says the child is new, with no keys to remove.
 // (Import keeps its own copy so that the bulk path can be tuned alone.)
+// child_keys has no index by child, so the old keys are recomputed from
+// the stored match data and only the difference is written; nothing is
+// written when the match data is unchanged (a link that adds a GP, say).
 func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh bool) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
 	keys := match.Keys(m.Record())
+	add := keys
+	var drop []string
 	if !fresh {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM child_keys WHERE child_id = $1`, string(id)); err != nil {
+		var data string
+		err := tx.QueryRowContext(ctx, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
+		switch {
+		case err == nil && data == string(b):
+			return nil
+		case err == nil:
+			var old MatchData
+			if err := json.Unmarshal([]byte(data), &old); err != nil {
+				return err
+			}
+			oldKeys := match.Keys(old.Record())
+			for _, k := range oldKeys {
+				if _, found := slices.BinarySearch(keys, k); !found {
+					drop = append(drop, k)
+				}
+			}
+			add = nil
+			for _, k := range keys {
+				if _, found := slices.BinarySearch(oldKeys, k); !found {
+					add = append(add, k)
+				}
+			}
+			if err := tx.deleteKeys(ctx, id, drop); err != nil {
+				return err
+			}
+		case !isNoRows(err):
 			return err
 		}
 	}
+	if err := tx.insertKeys(ctx, id, add); err != nil {
+		return err
+	}
+	if l := indexLogOf(ctx); l != nil {
+		l.wrote(id, m, add, drop)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
+		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
+	return err
+}
+
+// deleteKeys removes some of the child's keys, by the primary key.
+func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error {
+	for start := 0; start < len(keys); start += 100 {
+		part := keys[start:min(start+100, len(keys))]
+		var q strings.Builder
+		args := make([]any, 0, len(part)+1)
+		args = append(args, string(id))
+		q.WriteString(`DELETE FROM child_keys WHERE child_id = $1 AND key IN (`)
+		for i, k := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("$" + itoa(i+2))
+			args = append(args, k)
+		}
+		q.WriteString(")")
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertKeys adds keys to the child, many rows a statement.
+func (tx *Tx) insertKeys(ctx context.Context, id domain.ID, keys []string) error {
 	for start := 0; start < len(keys); start += 100 {
 		part := keys[start:min(start+100, len(keys))]
 		var q strings.Builder
@@ -412,13 +491,7 @@ func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh
 			return err
 		}
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
-		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
-	return err
+	return nil
 }
 
 // insertSealed stores identifiers already hashed and sealed to source.
