@@ -237,3 +237,68 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		t.Errorf("access reasons: %d %v", code, out)
 	}
 }
+
+// TestAPIRouteWalk walks every route for every role and for a caller who
+// is not signed in: only vetted, signed-in users with a searching role may
+// touch children; anyone may sign in or read the public documents.
+func TestAPIRouteWalk(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t))
+	id := url.PathEscape(string(f.kid.ID))
+	full, err := f.db.Child(context.Background(), f.kid.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := full.Involvements[0].ID
+	type route struct {
+		method, path string
+		body         any
+		public       bool
+		ok           int // the success status for a permitted caller
+	}
+	routes := []route{
+		{"GET", "/api/v1/access-reasons", nil, true, 200},
+		{"GET", "/api/v1/openapi.json", nil, true, 200},
+		{"GET", "/api/v1/children?given_names=Amelia&family_name=ONeill&date_of_birth=2015-03-14", nil, false, 200},
+		{"GET", "/api/v1/children/" + id + "?reason=safeguarding", nil, false, 200},
+		{"POST", "/api/v1/children/" + id + "/involvements", map[string]any{"service": "youth-work"}, false, 201},
+		{"PUT", "/api/v1/children/" + id + "/lead-professional", map[string]any{"name": "Jo Green"}, false, 200},
+		{"POST", "/api/v1/children/" + id + "/cafs", map[string]any{"holder_name": "Jo Green"}, false, 201},
+		{"PUT", "/api/v1/children/" + id + "/contacts/parent/nope", map[string]any{"phone": "0114 496 0000"}, false, 404},
+		{"POST", "/api/v1/children/" + id + "/involvements/" + inv + "/end", map[string]any{}, false, 403}, // not theirs
+	}
+	callers := []struct {
+		name    string
+		role    domain.Role
+		allowed bool
+	}{
+		{"signed out", "", false},
+		{"practitioner", domain.RolePractitioner, true},
+		{"data-manager", domain.RoleDataManager, true},
+		{"national-admin", domain.RoleNationalAdmin, true},
+		{"la-admin", domain.RoleLAAdmin, false},
+	}
+	for _, c := range callers {
+		token := ""
+		if c.role != "" {
+			token = f.signIn(t, c.role)
+		}
+		for _, r := range routes {
+			want := r.ok
+			switch {
+			case r.public:
+			case c.role == "":
+				want = 401
+			case !c.allowed:
+				want = 403
+			case r.ok == 403 && c.role != domain.RolePractitioner:
+				want = 204 // data managers and national admins may end any involvement
+			}
+			code, out, _ := f.call(t, r.method, r.path, token, r.body)
+			// Once a data manager has ended the involvement, the next
+			// permitted caller meets a conflict instead.
+			if code != want && !(want == 204 && code == 409) {
+				t.Errorf("%s: %s %s = %d %v; want %d", c.name, r.method, r.path, code, out, want)
+			}
+		}
+	}
+}
