@@ -77,6 +77,18 @@ func commands() []command {
 		{"user code", "print a user's current security code (needs the server secret)", (*Main).userCode},
 		{"audit verify", "check the audit trail's hash chain", (*Main).auditVerify},
 		{"audit show", "show the audit trail of a child (--child) or a user (--user)", (*Main).auditShow},
+		{"user grant", "grant a user a permission: --username U --permission child-protection-override", (*Main).userGrant},
+		{"user revoke", "withdraw a user's permission", (*Main).userRevoke},
+		{"la team set", "set an authority's ContactPoint team: --la --name --phone --email", (*Main).laTeamSet},
+		{"la team show", "show an authority's ContactPoint team", (*Main).laTeamShow},
+		{"shield set", "shield a child's record: --child --reason --review YYYY-MM-DD", (*Main).shieldSet},
+		{"shield lift", "lift a child's shield", (*Main).shieldLift},
+		{"shield due", "list an authority's shields due for review: --la", (*Main).shieldDue},
+		{"archive", "run the nightly job: archive, purge, monthly reports [--on DATE]", (*Main).archive},
+		{"extend", "keep a care leaver's or SEND record to 25 with consent", (*Main).extend},
+		{"report cme", "children missing education as CSV: --la [--on DATE]", (*Main).reportCME},
+		{"report quality", "an authority's data-quality counts as JSON: --la", (*Main).reportQuality},
+		{"subject-access", "everything held about a child and who viewed it, as JSON: --child", (*Main).subjectAccess},
 	}
 }
 

@@ -140,6 +140,17 @@ const (
 	ServicePolice          ServiceType = "police"
 	ServiceVoluntarySector ServiceType = "voluntary-sector"
 	ServiceOther           ServiceType = "other"
+
+	// Sensitive services: recorded only with a basis (consent or
+	// significant harm), and shown in detail only to the child's
+	// authority's data managers.
+	ServiceSexualHealth    ServiceType = "sexual-health"
+	ServiceMentalHealth    ServiceType = "mental-health"
+	ServiceSubstanceMisuse ServiceType = "substance-misuse"
+
+	// ServiceSensitive is what others see in place of a sensitive
+	// service: that one is involved, not which. It is never stored.
+	ServiceSensitive ServiceType = "sensitive"
 )
 
 // ServiceTypes lists every service type in display order.
@@ -147,6 +158,7 @@ var ServiceTypes = []ServiceType{
 	ServiceSocialCare, ServiceEarlyHelp, ServiceYouthOffending, ServiceYouthWork,
 	ServiceSchoolNursing, ServiceHealthVisiting, ServiceCAMHS, ServicePolice,
 	ServiceVoluntarySector, ServiceOther,
+	ServiceSexualHealth, ServiceMentalHealth, ServiceSubstanceMisuse,
 }
 
 var serviceLabels = map[ServiceType]string{
@@ -160,10 +172,47 @@ var serviceLabels = map[ServiceType]string{
 	ServicePolice:          "Police",
 	ServiceVoluntarySector: "Voluntary sector",
 	ServiceOther:           "Other",
+	ServiceSexualHealth:    "Sexual health",
+	ServiceMentalHealth:    "Mental health",
+	ServiceSubstanceMisuse: "Substance misuse",
 }
 
 // Label returns the service type as people read it.
-func (s ServiceType) Label() string { return serviceLabels[s] }
+func (s ServiceType) Label() string {
+	if s == ServiceSensitive {
+		return "A sensitive service"
+	}
+	return serviceLabels[s]
+}
+
+// Sensitive reports whether the service is one whose involvement is
+// recorded only with a basis and shown in detail only to the child's
+// authority.
+func (s ServiceType) Sensitive() bool {
+	switch s {
+	case ServiceSexualHealth, ServiceMentalHealth, ServiceSubstanceMisuse, ServiceSensitive:
+		return true
+	}
+	return false
+}
+
+// Basis is the lawful basis on which a sensitive service's involvement is
+// recorded.
+type Basis string
+
+const (
+	BasisConsent         Basis = "consent"          // the young person (or parent) consented
+	BasisSignificantHarm Basis = "significant-harm" // without consent, to protect from significant harm
+)
+
+// ParseBasis validates a basis; empty is allowed (and means none).
+func ParseBasis(field, s string) (Basis, error) {
+	switch b := Basis(strings.TrimSpace(s)); b {
+	case "", BasisConsent, BasisSignificantHarm:
+		return b, nil
+	}
+	return "", FieldError(field, "%q is not a basis: use consent or significant-harm", s)
+}
 
 // ParseServiceType validates a service type.
 func ParseServiceType(field, s string) (ServiceType, error) {
@@ -195,6 +244,11 @@ type Involvement struct {
 	Contact          Contact     `json:"contact,omitzero"`
 	Start            Date        `json:"start,omitzero"`
 	End              Date        `json:"end,omitzero"`
+	// Basis is required for a sensitive service and refused for others.
+	Basis Basis `json:"basis,omitempty"`
+	// Restricted says the details were withheld from the reader: only that
+	// a sensitive service is involved, and the authority's team to ask.
+	Restricted bool `json:"restricted,omitempty"`
 	Provenance
 }
 
@@ -253,9 +307,13 @@ type Child struct {
 	LeadProfessionals []LeadProfessional `json:"lead_professionals,omitempty"`
 	CAFs              []CAF              `json:"cafs,omitempty"`
 	Identifiers       []Identifier       `json:"identifiers,omitempty"`
-	Version           int                `json:"version"`
-	CreatedAt         time.Time          `json:"created_at,omitzero"`
-	UpdatedAt         time.Time          `json:"updated_at,omitzero"`
+	// Restriction, when set, says what was withheld from the reader and
+	// whom to ask (a shield, an archived record); set by the record
+	// service, never stored.
+	Restriction *Restriction `json:"restriction,omitempty"`
+	Version     int          `json:"version"`
+	CreatedAt   time.Time    `json:"created_at,omitzero"`
+	UpdatedAt   time.Time    `json:"updated_at,omitzero"`
 }
 
 // LogValue keeps a child's details out of the logs: only the ID is logged.
@@ -448,6 +506,15 @@ func (c *Child) validateAddresses() error {
 func (v *Involvement) Validate() error {
 	if _, err := ParseServiceType("involvements.service", string(v.Service)); err != nil {
 		return err
+	}
+	if _, err := ParseBasis("involvements.basis", string(v.Basis)); err != nil {
+		return err
+	}
+	switch {
+	case v.Service.Sensitive() && v.Basis == "":
+		return FieldError("involvements.basis", "is required for a %s service: record consent or significant-harm", strings.ToLower(v.Service.Label()))
+	case !v.Service.Sensitive() && v.Basis != "":
+		return FieldError("involvements.basis", "is recorded only for a sensitive service (sexual-health, mental-health, substance-misuse)")
 	}
 	if v.Organisation == "" {
 		return FieldError("involvements.organisation", "is required")

@@ -19,6 +19,8 @@ type Service struct {
 	// RecentMonths is how long an ended involvement still shows as "recently
 	// involved" (12 months by default).
 	RecentMonths int
+	// Policy decides who may read an archived record and when.
+	Policy domain.Policy
 }
 
 // New returns a record service with the default settings.
@@ -55,11 +57,31 @@ type ViewRequest struct {
 	Reason string
 	// OnBehalfOf, when set, is the practitioner the caller acts for.
 	OnBehalfOf *domain.OnBehalfOf
+	// Override asks to see a shielded record in full for child protection,
+	// for this view only. The caller must hold the
+	// child-protection-override permission and give a short Justification;
+	// the view is audited as an override and the child's authority's team
+	// is alerted at once.
+	Override      bool
+	Justification string
+	// Investigation is required of a national admin reading an archived
+	// record after the authority's first year.
+	Investigation *domain.Investigation
 }
 
 // View returns the child's record as the caller may see it and audits the
 // view with its reason. It returns EInvalid (field "reason") when a reason
 // is needed and missing or unknown, and ENotFound for an unknown child.
+//
+// A shielded record shows others only names, gender, date of birth and the
+// ID, with the authority's ContactPoint team (Child.Restriction); its
+// authority's data managers see it whole, and so does a holder of the
+// child-protection-override permission who asks (Override, with a
+// Justification: EInvalid without one, EForbidden without the permission).
+// Sensitive services show others only that one is involved. An archived
+// record is read only by its authority's data managers in the policy's
+// first year, then only by a national admin giving an Investigation;
+// others get ENotFound, as if it had gone.
 func (s *Service) View(ctx context.Context, req ViewRequest) (*domain.Child, error) {
 	const op = "record.View"
 	u, err := s.caller(ctx, op)
@@ -86,6 +108,16 @@ func (s *Service) View(ctx context.Context, req ViewRequest) (*domain.Child, err
 			return nil, err
 		}
 	}
+	if req.Override {
+		if req.Justification, err = domain.ValidJustification("justification", req.Justification); err != nil {
+			return nil, err
+		}
+	}
+	if req.Investigation != nil {
+		if err := req.Investigation.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	detail := map[string]any{}
 	if reason != "" {
 		detail["reason"] = string(reason)
@@ -95,19 +127,109 @@ func (s *Service) View(ctx context.Context, req ViewRequest) (*domain.Child, err
 	if sess := domain.SessionFromContext(ctx); sess != nil {
 		sessionID = sess.ID
 	}
-	c, err := s.DB.ViewChild(ctx, req.ID, e, sessionID, reason)
+	today := s.today()
+	var restrict *domain.Restriction
+	investigating := false
+	decide := func(c *domain.Child, st *store.RecordStatus) error {
+		team := st.Team
+		ownDM := u.HasRole(domain.RoleDataManager) && u.LACode == c.LACode
+		if !st.Life.ArchivedOn.IsZero() {
+			switch {
+			case ownDM && s.Policy.ManagerMayRead(st.Life, today):
+			case ownDM && !u.HasRole(domain.RoleNationalAdmin):
+				return domain.Errorf(domain.EForbidden, "the record was archived on %s: after the first year only a national admin may read it, for a recorded investigation", st.Life.ArchivedOn)
+			case u.HasRole(domain.RoleNationalAdmin):
+				if req.Investigation == nil {
+					return domain.FieldError("investigation", "the record was archived on %s: give the investigation's reason and reference", st.Life.ArchivedOn)
+				}
+				detail["investigation_reason"] = req.Investigation.Reason
+				detail["investigation_reference"] = req.Investigation.Reference
+				investigating = true
+			default:
+				return domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", c.ID)
+			}
+			detail["archived"] = st.Life.ArchivedOn.String()
+			restrict = &domain.Restriction{Archived: st.Life.ArchivedOn, Team: team}
+		}
+		if st.Shield != nil && !ownDM && !investigating {
+			if req.Override {
+				if !st.CanOverride {
+					return domain.Errorf(domain.EForbidden, "the record is shielded and you do not hold the child-protection-override permission: contact %s on %s", team.Name, team.Phone)
+				}
+				e.Action = domain.ActionOverride
+				detail["justification"] = req.Justification
+				restrict = orNew(restrict, team)
+				restrict.Shielded, restrict.Override = true, true
+			} else {
+				restrict = orNew(restrict, team)
+				restrict.Shielded = true
+			}
+		}
+		return nil
+	}
+	c, _, err := s.DB.ViewRecord(ctx, req.ID, e, sessionID, reason, decide)
 	if err != nil {
 		return nil, err
 	}
-	s.redact(u, c)
+	c.Restriction = restrict
+	if restrict != nil && restrict.Shielded && !restrict.Override {
+		return shieldedView(c), nil
+	}
+	s.redact(ctx, u, c, restrict)
 	return c, nil
 }
 
+func orNew(r *domain.Restriction, team domain.LATeam) *domain.Restriction {
+	if r == nil {
+		return &domain.Restriction{Team: team}
+	}
+	return r
+}
+
+// shieldedView is all of a shielded record that others see.
+func shieldedView(c *domain.Child) *domain.Child {
+	return &domain.Child{ID: c.ID, GivenNames: c.GivenNames, FamilyName: c.FamilyName, Gender: c.Gender,
+		DateOfBirth: c.DateOfBirth, Restriction: c.Restriction}
+}
+
 // redact removes what the caller may not see: identifiers (shown only to
-// the source that supplied them) and, except for data managers, items that
-// ended longer ago than RecentMonths.
-func (s *Service) redact(u *domain.User, c *domain.Child) {
+// the source that supplied them); except for data managers, items that
+// ended longer ago than RecentMonths; and, except for the child's
+// authority's data managers and the practitioner who recorded it, the
+// details of a sensitive service's involvement, which becomes "a sensitive
+// service: ask the authority's ContactPoint team".
+func (s *Service) redact(ctx context.Context, u *domain.User, c *domain.Child, restrict *domain.Restriction) {
 	c.Identifiers = nil
+	ownDM := u.HasRole(domain.RoleDataManager) && u.LACode == c.LACode
+	if !ownDM {
+		var team domain.LATeam
+		if restrict != nil {
+			team = restrict.Team
+		}
+		if team.LACode == "" {
+			t, err := s.DB.LATeam(ctx, c.LACode)
+			if err != nil {
+				t = domain.DefaultLATeam(c.LACode)
+			}
+			team = t
+		}
+		sensitive := false
+		for i := range c.Involvements {
+			v := &c.Involvements[i]
+			if !v.Service.Sensitive() || v.User == u.ID {
+				continue
+			}
+			sensitive = true
+			*v = domain.Involvement{ID: v.ID, Service: domain.ServiceSensitive, Organisation: team.Name,
+				Contact: domain.Contact{Phone: team.Phone, Email: team.Email}, End: v.End, Restricted: true}
+		}
+		if sensitive {
+			if c.Restriction == nil {
+				c.Restriction = &domain.Restriction{Team: team}
+			}
+			c.Restriction.Sensitive = true
+		}
+	}
 	if u.HasRole(domain.RoleDataManager) {
 		return
 	}
@@ -143,6 +265,9 @@ type InvolvementRequest struct {
 	Role    string
 	Contact domain.Contact // the caller's contact details for this child
 	Start   domain.Date    // today when zero
+	// Basis is required for a sensitive service (consent or
+	// significant-harm) and refused for others.
+	Basis domain.Basis
 }
 
 // AddInvolvement records the caller's involvement: their organisation and
@@ -166,10 +291,19 @@ func (s *Service) AddInvolvement(ctx context.Context, id domain.ID, req Involvem
 	if contact.Phone == "" && contact.Email == "" {
 		return nil, domain.FieldError("contact.phone", "give a phone number or e-mail address so others can reach you")
 	}
+	if err := s.live(ctx, id); err != nil {
+		return nil, err
+	}
 	v := &domain.Involvement{Service: req.Service, Organisation: u.Organisation, PractitionerName: displayName(u),
-		Role: req.Role, Contact: contact, Start: req.Start, Provenance: domain.Provenance{Source: "contactpoint", User: u.ID}}
+		Role: req.Role, Contact: contact, Start: req.Start, Basis: req.Basis, Provenance: domain.Provenance{Source: "contactpoint", User: u.ID}}
+	// The audit trail is read by more people than the record: it names a
+	// sensitive service only as sensitive.
+	service := string(req.Service)
+	if req.Service.Sensitive() {
+		service = string(domain.ServiceSensitive)
+	}
 	e := &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionInvolvementAdd,
-		Detail: map[string]any{"service": string(req.Service)}}
+		Detail: map[string]any{"service": service}}
 	if err := s.DB.AddInvolvement(ctx, id, v, e); err != nil {
 		return nil, err
 	}
@@ -182,6 +316,9 @@ func (s *Service) EndInvolvement(ctx context.Context, id domain.ID, involvementI
 	const op = "record.EndInvolvement"
 	u, err := s.caller(ctx, op)
 	if err != nil {
+		return err
+	}
+	if err := s.live(ctx, id); err != nil {
 		return err
 	}
 	if end.IsZero() {
@@ -206,6 +343,9 @@ func (s *Service) AppointLeadProfessional(ctx context.Context, id domain.ID, l d
 	if err != nil {
 		return nil, err
 	}
+	if err := s.live(ctx, id); err != nil {
+		return nil, err
+	}
 	if l.Start.After(s.today()) {
 		return nil, domain.FieldError("start", "%s is in the future", l.Start)
 	}
@@ -226,6 +366,9 @@ func (s *Service) RecordCAF(ctx context.Context, id domain.ID, f domain.CAF) (*d
 	if err != nil {
 		return nil, err
 	}
+	if err := s.live(ctx, id); err != nil {
+		return nil, err
+	}
 	f.End = domain.Date{}
 	f.Provenance = domain.Provenance{Source: "contactpoint", User: u.ID}
 	e := &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionCAF,
@@ -243,9 +386,62 @@ func (s *Service) UpdateContact(ctx context.Context, id domain.ID, kind store.Co
 	if err != nil {
 		return err
 	}
+	if err := s.live(ctx, id); err != nil {
+		return err
+	}
 	e := &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionChildUpdate,
 		Detail: map[string]any{"item": string(kind), "item_id": itemID, "change": "contact"}}
 	return s.DB.UpdateContact(ctx, id, kind, itemID, c, e)
+}
+
+// live returns ENotFound when the child's record is archived: an
+// archived record takes no changes.
+func (s *Service) live(ctx context.Context, id domain.ID) error {
+	l, err := s.DB.Life(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !l.ArchivedOn.IsZero() {
+		return domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", id)
+	}
+	return nil
+}
+
+// Shield shields the child's record with a short reason and a review date.
+// Only a data manager of the child's authority may (EForbidden); a bad
+// reason or date is EInvalid.
+func (s *Service) Shield(ctx context.Context, id domain.ID, reason string, reviewOn domain.Date) (*domain.Shield, error) {
+	const op = "record.Shield"
+	u, err := s.caller(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.live(ctx, id); err != nil {
+		return nil, err
+	}
+	sh := &domain.Shield{Reason: reason, ReviewOn: reviewOn}
+	e := &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionShield}
+	if err := s.DB.Shield(ctx, id, sh, ownDataManager(u), e); err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
+// Unshield lifts the child's shield: as for Shield; EConflict when the
+// record is not shielded.
+func (s *Service) Unshield(ctx context.Context, id domain.ID) error {
+	const op = "record.Unshield"
+	u, err := s.caller(ctx, op)
+	if err != nil {
+		return err
+	}
+	e := &domain.AuditEntry{UserID: u.ID, LACode: u.LACode, Action: domain.ActionUnshield}
+	return s.DB.Unshield(ctx, id, ownDataManager(u), e)
+}
+
+// ownDataManager says whether u is a data manager of the authority la.
+func ownDataManager(u *domain.User) func(la string) bool {
+	return func(la string) bool { return u.HasRole(domain.RoleDataManager) && u.LACode == la }
 }
 
 func displayName(u *domain.User) string {

@@ -20,7 +20,11 @@ type Result struct {
 	Town        string        `json:"town,omitempty"`
 	District    string        `json:"postcode_district,omitempty"`
 	Score       float64       `json:"score"`
-	weight      float64
+	// Shielded says the child's record is shielded: only names, date of
+	// birth, gender and the ID are shown; the child's authority's
+	// ContactPoint team brokers contact.
+	Shielded bool `json:"shielded,omitempty"`
+	weight   float64
 }
 
 // Results is a search's answer. When more children pass the threshold than
@@ -71,7 +75,7 @@ func (s *Service) Search(ctx context.Context, c Criteria) (*Results, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	res, err := s.find(ctx, c)
+	res, err := s.find(ctx, u, c)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +92,23 @@ func (s *Service) Search(ctx context.Context, c Criteria) (*Results, error) {
 	return res, nil
 }
 
-// find runs the search without auditing it.
-func (s *Service) find(ctx context.Context, c Criteria) (*Results, error) {
+// HiddenFields reports whether the criteria use a field a shielded record
+// hides (anything but names, date of birth, gender and the ID): such a
+// search never returns a shielded child to a reader outside the child's
+// authority's team, so that probing cannot confirm where a child lives.
+func (c Criteria) HiddenFields() bool {
+	return c.Postcode != "" || c.NHSNumber != "" || c.UPN != ""
+}
+
+// seesShielded reports whether u sees a shielded child of the authority la
+// as anyone else: its authority's data managers do.
+func seesShielded(u *domain.User, la string) bool {
+	return u != nil && u.HasRole(domain.RoleDataManager) && u.LACode == la
+}
+
+// find runs the search for u without auditing it. Archived children are
+// never found; shielded ones as HiddenFields and seesShielded say.
+func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Results, error) {
 	q := s.query(c)
 	var cands []store.Candidate
 	var err error
@@ -121,12 +140,20 @@ func (s *Service) find(ctx context.Context, c Criteria) (*Results, error) {
 	pq := match.Prepare(q)
 	onlyID := c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()
 	var passed []Result
+	hidden := c.HiddenFields()
 	for i := range cands {
 		cd := &cands[i]
+		restricted := cd.Shielded && !seesShielded(u, cd.LACode)
+		if cd.Archived || (restricted && hidden) {
+			continue
+		}
 		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,
-			Gender: cd.Gender, Town: cd.Town}
+			Gender: cd.Gender, Town: cd.Town, Shielded: cd.Shielded}
 		if len(cd.Postcodes) > 0 {
 			r.District = domain.PostcodeDistrict(cd.Postcodes[0])
+		}
+		if restricted {
+			r.Town, r.District = "", ""
 		}
 		if onlyID {
 			// An identifier alone: every holder is a match.

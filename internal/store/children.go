@@ -74,10 +74,11 @@ func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 	if err := c.Validate(tx.today()); err != nil {
 		return err
 	}
-	if c.ID == "" {
-		c.ID = domain.NewID()
-	} else if _, err := domain.ParseID("contactpoint_id", string(c.ID)); err != nil {
-		return err
+	generated := c.ID == ""
+	if !generated {
+		if _, err := domain.ParseID("contactpoint_id", string(c.ID)); err != nil {
+			return err
+		}
 	}
 	if c.LACode == "" {
 		c.LACode = responsibleLA(c)
@@ -88,17 +89,34 @@ func (tx *Tx) createChild(ctx context.Context, c *domain.Child) error {
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 	md := tx.db.matchData(c)
-	_, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
-		date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
-		c.DateOfDeath.String(), string(c.AddressStatus), string(c.ReturnIntent), c.LACode,
-		c.Version, formatTime(tx.now), formatTime(tx.now))
-	if err != nil {
-		if isUniqueViolation(err) {
+	// IDs are random in a space of 29^8; among millions of children two
+	// draws do meet, so a taken ID is simply drawn again. ON CONFLICT DO
+	// NOTHING keeps the transaction usable on PostgreSQL, where a failed
+	// insert would abort it.
+	for attempt := 0; ; attempt++ {
+		if generated {
+			c.ID = tx.db.NewID()
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
+			date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
+			string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
+			c.DateOfDeath.String(), string(c.AddressStatus), string(c.ReturnIntent), c.LACode,
+			c.Version, formatTime(tx.now), formatTime(tx.now))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			break
+		}
+		if !generated {
 			return domain.Errorf(domain.EConflict, "ContactPoint ID %s is already in use", c.ID)
 		}
-		return err
+		if attempt == 20 {
+			return errors.New("store: no free ContactPoint ID after 20 draws")
+		}
 	}
 	if err := tx.insertItems(ctx, c); err != nil {
 		return err
@@ -222,10 +240,10 @@ func (tx *Tx) insertItems(ctx context.Context, c *domain.Child) error {
 
 func (tx *Tx) insertInvolvement(ctx context.Context, childID string, v *domain.Involvement) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO involvements (id, child_id, service, organisation, practitioner_name,
-		role, contact, start_date, end_date, source, user_id, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		role, contact, start_date, end_date, source, user_id, recorded_at, basis)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		v.ID, childID, string(v.Service), v.Organisation, v.PractitionerName, v.Role, contactJSON(v.Contact),
-		v.Start.String(), v.End.String(), v.Source, v.User, formatTime(v.Recorded))
+		v.Start.String(), v.End.String(), v.Source, v.User, formatTime(v.Recorded), string(v.Basis))
 	return err
 }
 
@@ -411,16 +429,17 @@ func (tx *Tx) loadHealth(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadInvolvements(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, service, organisation, practitioner_name, role, contact, start_date, end_date,
+	return tx.scanRows(ctx, `SELECT id, service, organisation, practitioner_name, role, contact, start_date, end_date, basis,
 		source, user_id, recorded_at FROM involvements WHERE child_id = $1
 		ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var v domain.Involvement
-		var service, contact string
+		var service, contact, basis string
 		var p period
 		var pv provScan
-		if err := r.Scan(append([]any{&v.ID, &service, &v.Organisation, &v.PractitionerName, &v.Role, &contact, &p.start, &p.end}, pv.dest()...)...); err != nil {
+		if err := r.Scan(append([]any{&v.ID, &service, &v.Organisation, &v.PractitionerName, &v.Role, &contact, &p.start, &p.end, &basis}, pv.dest()...)...); err != nil {
 			return err
 		}
+		v.Basis = domain.Basis(basis)
 		v.Service, v.Contact, v.Start, v.End, v.Provenance = domain.ServiceType(service), parseContact(contact), parseDate(p.start), parseDate(p.end), pv.value()
 		c.Involvements = append(c.Involvements, v)
 		return nil

@@ -284,3 +284,35 @@ func TestSources(t *testing.T) {
 		}
 	})
 }
+
+// TestIDCollisionDrawsAgain: among millions of children random IDs meet;
+// a new child whose drawn ID is taken gets another, on both databases.
+func TestIDCollisionDrawsAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		db := storetest.MustOpen(t, url, storetest.NewClock())
+		first := fullChild()
+		if err := db.CreateChild(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		draws := 0
+		db.NewID = func() domain.ID {
+			draws++
+			if draws == 1 {
+				return first.ID // taken
+			}
+			return domain.NewID()
+		}
+		second := fullChild()
+		second.Identifiers = nil
+		if err := db.CreateChild(ctx, second); err != nil {
+			t.Fatal(err)
+		}
+		if second.ID == first.ID || draws != 2 {
+			t.Errorf("second child got %s after %d draws; want a fresh ID on the second draw", second.ID, draws)
+		}
+		if _, err := db.Child(ctx, second.ID); err != nil {
+			t.Errorf("second child not stored: %v", err)
+		}
+	})
+}

@@ -33,6 +33,8 @@ type DB struct {
 
 	// Now is the clock; tests move it to cross birthdays and expiries.
 	Now func() time.Time
+	// NewID draws a new ContactPoint ID; domain.NewID unless a test says.
+	NewID func() domain.ID
 }
 
 // Options configure Open.
@@ -57,7 +59,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: d, keys: opts.Keys, Now: opts.Now}
+	db := &DB{dialect: d, keys: opts.Keys, Now: opts.Now, NewID: domain.NewID}
 	if db.Now == nil {
 		db.Now = time.Now
 	}

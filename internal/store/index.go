@@ -22,6 +22,13 @@ type MatchData struct {
 	Town        string        `json:"t,omitempty"`
 	LACode      string        `json:"la"`
 	Identifiers []string      `json:"i,omitempty"` // "kind:hash"
+
+	// Shielded and Archived come from the children table when candidates
+	// are read, not from the stored copy, so that search can keep shielded
+	// children from searches on hidden fields and archived ones from all,
+	// however the copy was written.
+	Shielded bool `json:"-"`
+	Archived bool `json:"-"`
 }
 
 // Record returns the data as the match package takes it.
@@ -176,7 +183,7 @@ func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candi
 	}
 	var q strings.Builder
 	args := make([]any, 0, len(keys)+1)
-	q.WriteString(`SELECT m.child_id, c.n, m.data FROM child_match m JOIN (
+	q.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded, ch.la_code FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
 	for i, k := range keys {
 		if i > 0 {
@@ -186,6 +193,7 @@ func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candi
 		args = append(args, k)
 	}
 	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT $` + itoa(len(keys)+1) + `) c ON c.child_id = m.child_id
+		JOIN children ch ON ch.id = m.child_id WHERE ch.archived_on = ''
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
 	rows, err := db.read.QueryContext(ctx, q.String(), args...)
@@ -196,14 +204,15 @@ func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candi
 	var out []Candidate
 	for rows.Next() {
 		var c Candidate
-		var id, data string
-		if err := rows.Scan(&id, &c.Hits, &data); err != nil {
+		var id, data, la string
+		var shielded bool
+		if err := rows.Scan(&id, &c.Hits, &data, &shielded, &la); err != nil {
 			return nil, internal(op, err)
 		}
 		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
 			return nil, internal(op, err)
 		}
-		c.ID = domain.ID(id)
+		c.ID, c.Shielded, c.LACode = domain.ID(id), shielded, la
 		out = append(out, c)
 	}
 	return out, internal(op, rows.Err())
@@ -225,7 +234,8 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 	}
 	var q strings.Builder
 	args := make([]any, len(ids))
-	q.WriteString(`SELECT child_id, data FROM child_match WHERE child_id IN (`)
+	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.archived_on <> '', ch.la_code FROM child_match m
+		JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
 	for i, id := range ids {
 		if i > 0 {
 			q.WriteString(", ")
@@ -241,13 +251,18 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 	defer rows.Close()
 	byID := map[domain.ID]Candidate{}
 	for rows.Next() {
-		var id, data string
-		if err := rows.Scan(&id, &data); err != nil {
+		var id, data, la string
+		var shielded, archived bool
+		if err := rows.Scan(&id, &data, &shielded, &archived, &la); err != nil {
 			return nil, internal(op, err)
 		}
 		c := Candidate{ID: domain.ID(id)}
 		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
 			return nil, internal(op, err)
+		}
+		c.Shielded, c.Archived, c.LACode = shielded, archived, la
+		if archived {
+			continue // gone from search
 		}
 		byID[c.ID] = c
 	}
