@@ -179,6 +179,9 @@ func TestEndToEnd(t *testing.T) {
 		if err := m.Close(); err != nil {
 			t.Error(err)
 		}
+		if !strings.Contains(logs.String(), "nightly job") {
+			t.Errorf("logs do not show the nightly job's first run:\n%s", logs.String())
+		}
 		if !strings.Contains(logs.String(), "stopped") {
 			t.Errorf("logs do not show a graceful stop:\n%s", logs.String())
 		}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/contactpoint/contactpoint/internal/api"
 	"github.com/contactpoint/contactpoint/internal/auth"
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/lifecycle"
 	"github.com/contactpoint/contactpoint/internal/record"
 	"github.com/contactpoint/contactpoint/internal/search"
 	"github.com/contactpoint/contactpoint/internal/web"
@@ -21,6 +23,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs := m.flags("serve", &c)
 	addr := fs.String("addr", m.env("CONTACTPOINT_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env CONTACTPOINT_ADDR)")
 	drain := fs.Duration("shutdown-timeout", 15*time.Second, "how long to let requests in flight finish on shutdown")
+	nightly := fs.Bool("nightly", true, "run the nightly job (archive, purge, monthly reports) at start and then daily")
 	if pos, err := parse(fs, args); err != nil {
 		return helpOK(err)
 	} else if len(pos) > 0 {
@@ -32,7 +35,39 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, &c, false); err != nil {
 		return err
 	}
+	if *nightly {
+		jobs, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); m.nightly(jobs) }()
+		// Stop the job after the server has drained, before Close shuts
+		// the database.
+		defer func() { stop(); <-done }()
+	}
 	return m.listenAndServe(ctx, *addr, *drain)
+}
+
+// nightly runs the record's-life job for today at start, then once a day,
+// until ctx is done. The job is idempotent for a date, so a restart repeats
+// nothing.
+func (m *Main) nightly(ctx context.Context) {
+	svc := lifecycle.New(m.db)
+	for {
+		on := domain.DateOf(m.Now())
+		run, err := svc.Run(ctx, on)
+		if err != nil && ctx.Err() == nil {
+			m.logger.Error("nightly job", "on", on.String(), "err", err)
+		} else if err == nil {
+			m.logger.Info("nightly job", "on", on.String(), "archived", run.Archived, "purged", run.Purged, "reports", run.Reports)
+		}
+		// Next run: tomorrow at 02:00 UTC, a quiet hour.
+		now := m.Now()
+		next := domain.DateOf(now).AddDays(1).Time().Add(2 * time.Hour)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(next.Sub(now)):
+		}
+	}
 }
 
 // listenAndServe serves the web service and the API on addr until ctx is

@@ -336,3 +336,28 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 		})
 	}
 }
+
+// TestImportMoveTransfers: a newer record with an address in another
+// authority moves responsibility there, with the history kept.
+func TestImportMoveTransfers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		e.load("health", "h.csv", header+"H9,Isla,Begum,female,2014-04-04,1 High Street,Leeds,LS1 4AP,,E08000035\n")
+		e.load("health", "h.csv", header+"H9,Isla,Begum,female,2014-04-04,7 Park Road,Sheffield,S10 2TN,,E08000019\n")
+		id := domain.ID(e.links()[recKey{"health", "H9"}])
+		c, err := e.db.Child(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.LACode != "E08000019" {
+			t.Errorf("responsible authority %s; want Sheffield E08000019 after the move", c.LACode)
+		}
+		moves, err := e.db.Transfers(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(moves) != 1 || moves[0].FromLA != "E08000035" || moves[0].ToLA != "E08000019" {
+			t.Errorf("transfers %+v; want one from Leeds to Sheffield", moves)
+		}
+	})
+}

@@ -615,16 +615,18 @@ func (tx *Tx) refreshChild(ctx context.Context, child domain.ID, source, hash st
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE children SET given_names = $1, family_name = $2, gender = $3, date_of_birth = $4,
-		date_of_death = $5, address_status = $6, return_intent = $7, la_code = CASE WHEN $8 = '' THEN la_code ELSE $8 END,
-		version = version + 1, updated_at = $9 WHERE id = $10`,
+		date_of_death = $5, address_status = $6, return_intent = $7, version = version + 1, updated_at = $8 WHERE id = $9`,
 		shown.GivenNames, shown.FamilyName, string(shown.Gender), shown.DateOfBirth.String(), shown.DateOfDeath.String(),
-		string(shown.AddressStatus), string(shown.ReturnIntent), shown.LACode, formatTime(tx.now), string(child)); err != nil {
+		string(shown.AddressStatus), string(shown.ReturnIntent), formatTime(tx.now), string(child)); err != nil {
 		return err
 	}
-	if shown.LACode == "" {
-		if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
-			return err
-		}
+	// The responsible authority follows the current address: a move
+	// transfers the child, with its history and notifications.
+	if _, err := tx.updateResponsibility(ctx, child); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
+		return err
 	}
 	return tx.importIndex(ctx, child, matchDataOf(shown, recs), false)
 }
