@@ -62,6 +62,20 @@ func childID(r *http.Request) (domain.ID, error) {
 	return domain.ParseID("contactpoint_id", r.PathValue("id"))
 }
 
+// childRequest reads the child's ID from the path and the JSON body into
+// dst. On a bad ID or body it writes the error and returns false.
+func (h *Handler) childRequest(w http.ResponseWriter, r *http.Request, dst any) (domain.ID, bool) {
+	id, err := childID(r)
+	if err == nil {
+		err = decode(r, dst)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return "", false
+	}
+	return id, true
+}
+
 var onBehalfParams = []string{"on_behalf_of_name", "on_behalf_of_organisation", "on_behalf_of_role", "on_behalf_of_phone"}
 
 func (h *Handler) child(w http.ResponseWriter, r *http.Request) {
@@ -102,14 +116,9 @@ type involvementRequest struct {
 }
 
 func (h *Handler) addInvolvement(w http.ResponseWriter, r *http.Request) {
-	id, err := childID(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
 	var req involvementRequest
-	if err := decode(r, &req); err != nil {
-		h.error(w, r, err)
+	id, ok := h.childRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	st, err := domain.ParseServiceType("service", req.Service)
@@ -135,14 +144,9 @@ type endRequest struct {
 }
 
 func (h *Handler) endInvolvement(w http.ResponseWriter, r *http.Request) {
-	id, err := childID(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
 	var req endRequest
-	if err := decode(r, &req); err != nil {
-		h.error(w, r, err)
+	id, ok := h.childRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	end, err := domain.ParseDate("end", req.End)
@@ -166,14 +170,9 @@ type leadProfessionalRequest struct {
 }
 
 func (h *Handler) leadProfessional(w http.ResponseWriter, r *http.Request) {
-	id, err := childID(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
 	var req leadProfessionalRequest
-	if err := decode(r, &req); err != nil {
-		h.error(w, r, err)
+	id, ok := h.childRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	start, err := domain.ParseDate("start", req.Start)
@@ -198,14 +197,9 @@ type cafRequest struct {
 }
 
 func (h *Handler) caf(w http.ResponseWriter, r *http.Request) {
-	id, err := childID(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
 	var req cafRequest
-	if err := decode(r, &req); err != nil {
-		h.error(w, r, err)
+	id, ok := h.childRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	undertaken, err := domain.ParseDate("undertaken", req.Undertaken)
@@ -223,14 +217,9 @@ func (h *Handler) caf(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) updateContact(w http.ResponseWriter, r *http.Request) {
-	id, err := childID(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
 	var c domain.Contact
-	if err := decode(r, &c); err != nil {
-		h.error(w, r, err)
+	id, ok := h.childRequest(w, r, &c)
+	if !ok {
 		return
 	}
 	if err := h.cfg.Record.UpdateContact(r.Context(), id, store.ContactItem(r.PathValue("kind")), r.PathValue("item"), c); err != nil {
