@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -299,6 +300,35 @@ func TestAPIRouteWalk(t *testing.T) {
 			if code != want && !(want == 204 && code == 409) {
 				t.Errorf("%s: %s %s = %d %v; want %d", c.name, r.method, r.path, code, out, want)
 			}
+		}
+	}
+}
+
+func TestAPISensitiveServiceNeedsABasis(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t))
+	token := f.signIn(t, domain.RolePractitioner)
+	path := "/api/v1/children/" + url.PathEscape(string(f.kid.ID)) + "/involvements"
+	code, out, _ := f.call(t, "POST", path, token, map[string]any{"service": "sexual-health"})
+	if code != 400 || !strings.Contains(out["error"].(string), "basis") {
+		t.Errorf("sensitive service without a basis: %d %v; want 400 naming basis", code, out)
+	}
+	code, out, _ = f.call(t, "POST", path, token, map[string]any{"service": "sexual-health", "basis": "hunch"})
+	if code != 400 || !strings.Contains(out["error"].(string), "basis") {
+		t.Errorf("unknown basis: %d %v; want 400 naming basis", code, out)
+	}
+	if code, out, _ = f.call(t, "POST", path, token, map[string]any{"service": "sexual-health", "basis": "consent"}); code != 201 {
+		t.Fatalf("with consent: %d %v", code, out)
+	}
+	// Another practitioner sees only that a sensitive service is involved.
+	other := f.signIn(t, domain.RolePractitioner)
+	code, out, _ = f.call(t, "GET", "/api/v1/children/"+url.PathEscape(string(f.kid.ID))+"?reason=safeguarding", other, nil)
+	if code != 200 {
+		t.Fatalf("view: %d %v", code, out)
+	}
+	for _, v := range out["involvements"].([]any) {
+		inv := v.(map[string]any)
+		if inv["service"] == "sexual-health" || strings.Contains(fmt.Sprint(inv), "Sheffield City Council") {
+			t.Errorf("another practitioner sees the sensitive service's details: %v", inv)
 		}
 	}
 }

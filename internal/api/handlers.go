@@ -110,6 +110,7 @@ func (h *Handler) child(w http.ResponseWriter, r *http.Request) {
 
 type involvementRequest struct {
 	Service string         `json:"service"`
+	Basis   string         `json:"basis"`
 	Role    string         `json:"role"`
 	Contact domain.Contact `json:"contact"`
 	Start   string         `json:"start"`
@@ -131,7 +132,14 @@ func (h *Handler) addInvolvement(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	v, err := h.cfg.Record.AddInvolvement(r.Context(), id, record.InvolvementRequest{Service: st, Role: req.Role, Contact: req.Contact, Start: start})
+	var basis domain.Basis
+	if req.Basis != "" {
+		if basis, err = domain.ParseBasis("basis", req.Basis); err != nil {
+			h.error(w, r, err)
+			return
+		}
+	}
+	v, err := h.cfg.Record.AddInvolvement(r.Context(), id, record.InvolvementRequest{Service: st, Basis: basis, Role: req.Role, Contact: req.Contact, Start: start})
 	if err != nil {
 		h.error(w, r, err)
 		return
