@@ -70,7 +70,7 @@ func checkContact(p *page, f url.Values, who string) domain.Contact {
 }
 
 var contactFields = map[string]string{"phone": "phone", "email": "email", "role": "role", "organisation": "organisation",
-	"name": "name", "holder_name": "name", "start": "start-day", "undertaken": "undertaken-day", "service": "service"}
+	"name": "name", "holder_name": "name", "start": "start-day", "undertaken": "undertaken-day", "service": "service", "basis": "basis"}
 
 var contactLabels = map[string]string{"phone": "Phone number", "email": "Email address", "role": "Role",
 	"organisation": "Organisation", "name": "Name"}
@@ -99,6 +99,15 @@ func (h *Handler) addInvolvement(w http.ResponseWriter, r *http.Request) {
 	if err != nil || f.Get("service") == "" {
 		p.add("service", "Select the service you work for")
 	}
+	var basis domain.Basis
+	if st.Sensitive() {
+		switch b := domain.Basis(f.Get("basis")); b {
+		case domain.BasisConsent, domain.BasisSignificantHarm:
+			basis = b
+		default:
+			p.add("basis", "Select the basis for recording a sensitive service")
+		}
+	}
 	role := trim(f, "role")
 	if role == "" {
 		p.add("role", "Enter your role, for example Family support worker")
@@ -107,7 +116,7 @@ func (h *Handler) addInvolvement(w http.ResponseWriter, r *http.Request) {
 	}
 	c := checkContact(p, f, "your")
 	if len(p.Errors) == 0 {
-		_, err = h.cfg.Record.AddInvolvement(r.Context(), id, record.InvolvementRequest{Service: st, Role: role, Contact: c})
+		_, err = h.cfg.Record.AddInvolvement(r.Context(), id, record.InvolvementRequest{Service: st, Role: role, Contact: c, Basis: basis})
 		if err != nil && !serviceError(p, err, contactFields, contactLabels) {
 			h.fail(w, r, err)
 			return

@@ -16,6 +16,8 @@ var flashes = map[string]string{
 	"ended":       "Your involvement has ended",
 	"lead":        "The lead professional has been appointed",
 	"caf":         "The CAF has been recorded",
+	"shielded":    "The record has been shielded",
+	"lifted":      "The shield has been lifted",
 }
 
 // childIDOf reads the child's ID from the path; a malformed one is
@@ -72,6 +74,15 @@ func (h *Handler) view(w http.ResponseWriter, r *http.Request) (*domain.Child, b
 	}
 	c, err := h.cfg.Record.View(r.Context(), record.ViewRequest{ID: id, Reason: reason, OnBehalfOf: h.onBehalfOf(r, id)})
 	if err != nil {
+		if domain.ErrorCode(err) == domain.EInvalid && domain.ErrorField(err) == "investigation" {
+			// An archived record: a national admin gives the investigation first.
+			var q url.Values
+			if reason != "" {
+				q = url.Values{"reason": {reason}}
+			}
+			redirect(w, r, "/children/"+id.String()+"/investigation", q)
+			return nil, false
+		}
 		h.fail(w, r, err)
 		return nil, false
 	}
@@ -91,6 +102,18 @@ type recordData struct {
 	OnBehalfOf    *domain.OnBehalfOf
 	Age           int
 	HomeEducation bool
+
+	// Restricted: a shielded record seen without the override; only the
+	// names, gender, date of birth and ID are shown, with the team.
+	Restricted  bool
+	Override    bool // seen in full under the child-protection override, for this request only
+	Archived    domain.Date
+	Sensitive   bool
+	Team        domain.LATeam
+	CanOverride bool           // the reader holds the child-protection-override permission
+	Shield      *domain.Shield // for the child's authority's data managers
+	CanShield   bool           // the reader is a data manager of the child's authority
+	CanSubject  bool           // the reader may produce a subject access report
 }
 
 type involvementView struct {
@@ -102,9 +125,33 @@ func sameName(a, b string) bool {
 	return a != "" && strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
-func (h *Handler) recordData(r *http.Request, c *domain.Child) recordData {
-	u := domain.UserFromContext(r.Context())
+func (h *Handler) recordData(r *http.Request, c *domain.Child) (recordData, error) {
+	ctx := r.Context()
+	u := domain.UserFromContext(ctx)
 	d := recordData{Child: c, Me: u.ID, OnBehalfOf: h.onBehalfOf(r, c.ID), Age: c.DateOfBirth.AgeOn(domain.DateOf(h.cfg.Record.Now()))}
+	if rs := c.Restriction; rs != nil {
+		d.Restricted = rs.Shielded && !rs.Override
+		d.Override = rs.Override
+		d.Archived = rs.Archived
+		d.Sensitive = rs.Sensitive
+		d.Team = rs.Team
+	}
+	if d.Restricted {
+		can, err := h.cfg.DB.HasPermission(ctx, u.ID, domain.PermissionOverride)
+		if err != nil {
+			return d, err
+		}
+		d.CanOverride = can
+	}
+	if ownDataManagerOf(u, c.LACode) {
+		d.CanShield = true
+		sh, err := h.cfg.DB.ShieldOf(ctx, c.ID)
+		if err != nil {
+			return d, err
+		}
+		d.Shield = sh
+	}
+	d.CanSubject = d.CanShield || u.HasRole(domain.RoleNationalAdmin)
 	for i := range c.LeadProfessionals {
 		if c.LeadProfessionals[i].End.IsZero() && d.Lead == nil { // newest first
 			d.Lead = &c.LeadProfessionals[i]
@@ -132,7 +179,19 @@ func (h *Handler) recordData(r *http.Request, c *domain.Child) recordData {
 			d.OldAddresses = append(d.OldAddresses, a)
 		}
 	}
-	return d
+	return d, nil
+}
+
+// showRecord renders the record page for c.
+func (h *Handler) showRecord(w http.ResponseWriter, r *http.Request, c *domain.Child) {
+	d, err := h.recordData(r, c)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := &page{Title: c.GivenNames + " " + c.FamilyName, Wide: true, Data: d}
+	p.Flash = flashes[r.URL.Query().Get("done")]
+	h.render(w, r, http.StatusOK, "record", p)
 }
 
 func (h *Handler) recordPage(w http.ResponseWriter, r *http.Request) {
@@ -140,9 +199,7 @@ func (h *Handler) recordPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := &page{Title: c.GivenNames + " " + c.FamilyName, Wide: true, Data: h.recordData(r, c)}
-	p.Flash = flashes[r.URL.Query().Get("done")]
-	h.render(w, r, http.StatusOK, "record", p)
+	h.showRecord(w, r, c)
 }
 
 func (h *Handler) contactSheet(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +207,12 @@ func (h *Handler) contactSheet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := &page{Title: "Contact sheet for " + c.GivenNames + " " + c.FamilyName, Wide: true, Data: h.recordData(r, c)}
+	d, err := h.recordData(r, c)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := &page{Title: "Contact sheet for " + c.GivenNames + " " + c.FamilyName, Wide: true, Data: d}
 	h.render(w, r, http.StatusOK, "contactsheet", p)
 }
 

@@ -179,14 +179,21 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(s, ", ")
 	},
-	"role":     roleLabel,
-	"has":      func(u *domain.User, r string) bool { return u != nil && u.HasRole(domain.Role(r)) },
-	"search":   func(u *domain.User) bool { return u != nil && u.CanSearch() },
-	"admin":    func(u *domain.User) bool { return u != nil && canAdmin(u) },
-	"prefix":   strings.HasPrefix,
-	"services": func() []domain.ServiceType { return domain.ServiceTypes },
-	"reasons":  func() []domain.AccessReasonInfo { return domain.AccessReasons },
-	"allRoles": func() []domain.Role { return domain.Roles },
+	"role":      roleLabel,
+	"has":       func(u *domain.User, r string) bool { return u != nil && u.HasRole(domain.Role(r)) },
+	"search":    func(u *domain.User) bool { return u != nil && u.CanSearch() },
+	"admin":     func(u *domain.User) bool { return u != nil && canAdmin(u) },
+	"manage":    func(u *domain.User) bool { return u != nil && canManage(u) },
+	"report":    func(u *domain.User) bool { return u != nil && canReport(u) },
+	"prefix":    strings.HasPrefix,
+	"basis":     basisLabel,
+	"bases":     func() []domain.Basis { return []domain.Basis{domain.BasisConsent, domain.BasisSignificantHarm} },
+	"sensitive": func(s domain.ServiceType) bool { return s.Sensitive() },
+	"level":     levelWord,
+	"weight":    func(f float64) string { return fmt.Sprintf("%+.1f", f) },
+	"services":  func() []domain.ServiceType { return domain.ServiceTypes },
+	"reasons":   func() []domain.AccessReasonInfo { return domain.AccessReasons },
+	"allRoles":  func() []domain.Role { return domain.Roles },
 	"address": func(a domain.Address) string {
 		var parts []string
 		for _, s := range []string{a.Line1, a.Line2, a.Town, a.Postcode} {
@@ -204,6 +211,17 @@ var london = func() *time.Location {
 	}
 	return time.UTC
 }()
+
+// basisLabel is the basis for recording a sensitive service, in words.
+func basisLabel(b domain.Basis) string {
+	switch b {
+	case domain.BasisConsent:
+		return "Consent"
+	case domain.BasisSignificantHarm:
+		return "Reasonable cause to suspect significant harm"
+	}
+	return string(b)
+}
 
 func roleLabel(r domain.Role) string {
 	switch r {
@@ -273,10 +291,17 @@ func addFuncs() {
 	funcs["nav"] = func(p *page, href, text string) navItem {
 		return navItem{href, text, p.Path == href || strings.HasPrefix(p.Path, href+"/")}
 	}
+	funcs["args"] = func(p *page, action string) laArgs { return laArgs{p, action} }
+	funcs["reason"] = func(s string) string { return domain.AccessReason(s).Label() }
 	funcs["di"] = func(p *page, name, label, hint string) dateInput { return dateInput{p, name, label, hint} }
 	funcs["dateParts"] = func() []datePart {
 		return []datePart{{"day", "Day", 2}, {"month", "Month", 2}, {"year", "Year", 4}}
 	}
+}
+
+type laArgs struct {
+	P      *page
+	Action string
 }
 
 type invArgs struct {

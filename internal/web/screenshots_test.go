@@ -67,4 +67,31 @@ func TestScreenshots(t *testing.T) {
 	shot("la-admin-users")
 	b.run("add user", chromedp.Navigate(b.url("/admin/users/new")), chromedp.WaitVisible("#username", chromedp.ByQuery))
 	shot("la-admin-add-user")
+
+	// A data manager: the review queue, a held record and the children
+	// missing education.
+	f.holdRecord(t, "H1")
+	today := domain.DateOf(f.clock.T)
+	f.newChild(t, "Oliver", "Twist", today.AddYears(-10))
+	f.newChild(t, "Jack", "Dawkins", today.AddYears(-12).AddDays(-90))
+	b = newBrowser(t, f)
+	dm := f.user(t, domain.RoleDataManager)
+	b.signIn(dm)
+	b.run("review queue", chromedp.Navigate(b.url("/manage/review")), chromedp.WaitVisible("#review-queue", chromedp.ByQuery))
+	shot("review-queue")
+	b.run("review item", chromedp.Click("#review-queue a", chromedp.ByQuery), chromedp.WaitVisible("#candidate-0", chromedp.ByQuery))
+	shot("review-item")
+	b.run("cme", chromedp.Navigate(b.url("/manage/missing-education")), chromedp.WaitVisible("#cme", chromedp.ByQuery))
+	shot("cme")
+
+	// The record shielded, as a practitioner sees it.
+	ctx := domain.NewContextWithUser(t.Context(), dm)
+	if _, err := f.h.cfg.Record.Shield(ctx, k.ID, "Court order", today.AddDays(60)); err != nil {
+		t.Fatal(err)
+	}
+	b = newBrowser(t, f)
+	b.signIn(f.user(t, domain.RolePractitioner))
+	b.run("shielded record", chromedp.Navigate(b.url("/children/"+k.ID.String()+"/reason")), chromedp.WaitVisible("#reason", chromedp.ByQuery),
+		chromedp.Click("#reason", chromedp.ByQuery), submit("form[action$='/reason']"), chromedp.WaitVisible("#shielded", chromedp.ByQuery))
+	shot("shielded-record")
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/contactpoint/contactpoint/internal/auth"
 	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/lifecycle"
 	"github.com/contactpoint/contactpoint/internal/record"
 	"github.com/contactpoint/contactpoint/internal/search"
 	"github.com/contactpoint/contactpoint/internal/store"
@@ -32,7 +33,10 @@ type Config struct {
 	Search *search.Service
 	Record *record.Service
 	DB     *store.DB // for the audit pages (store.AuditEntries)
-	Logger *slog.Logger
+	// Lifecycle serves the authority's reports, shields, alerts and
+	// subject access; it defaults to lifecycle.New(DB).
+	Lifecycle *lifecycle.Service
+	Logger    *slog.Logger
 }
 
 // Handler serves the pages.
@@ -53,6 +57,9 @@ type Handler struct {
 func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Lifecycle == nil && cfg.DB != nil {
+		cfg.Lifecycle = lifecycle.New(cfg.DB)
 	}
 	h := &Handler{cfg: cfg, mux: http.NewServeMux(), mediated: map[string]domain.OnBehalfOf{}}
 	h.routes()
@@ -90,6 +97,29 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /children/{id}/caf", h.need(canSearch, h.cafForm))
 	m.HandleFunc("POST /children/{id}/caf", h.need(canSearch, h.recordCAF))
 
+	m.HandleFunc("GET /children/{id}/override", h.need(canSearch, h.overrideForm))
+	m.HandleFunc("POST /children/{id}/override", h.need(canSearch, h.override))
+	m.HandleFunc("GET /children/{id}/investigation", h.need(canSearch, h.investigationForm))
+	m.HandleFunc("POST /children/{id}/investigation", h.need(canSearch, h.investigation))
+	m.HandleFunc("GET /children/{id}/shield", h.need(canManage, h.shieldForm))
+	m.HandleFunc("POST /children/{id}/shield", h.need(canManage, h.shield))
+	m.HandleFunc("POST /children/{id}/unshield", h.need(canManage, h.unshield))
+	m.HandleFunc("GET /children/{id}/subject-access", h.need(canManage, h.subjectAccess))
+
+	m.HandleFunc("GET /manage/review", h.need(canManage, h.reviewQueue))
+	m.HandleFunc("GET /manage/review/{item}", h.need(canManage, h.reviewItem))
+	m.HandleFunc("POST /manage/review/{item}", h.need(canManage, h.decideReview))
+	m.HandleFunc("GET /manage/merges", h.need(canManage, h.mergesPage))
+	m.HandleFunc("POST /manage/merges", h.need(canManage, h.merge))
+	m.HandleFunc("POST /manage/merges/{merge}/unmerge", h.need(canManage, h.unmerge))
+	m.HandleFunc("GET /manage/shields", h.need(canManage, h.shieldsDue))
+	m.HandleFunc("GET /manage/alerts", h.need(canManage, h.alertsPage))
+	m.HandleFunc("POST /manage/alerts/{alert}/seen", h.need(canManage, h.alertSeen))
+	m.HandleFunc("GET /manage/quality", h.need(canReport, h.qualityPage))
+	m.HandleFunc("GET /manage/missing-education", h.need(canReport, h.cmePage))
+	m.HandleFunc("GET /manage/missing-education/report.csv", h.need(canReport, h.cmeCSV))
+	m.HandleFunc("GET /manage/missing-education/reports/{period}", h.need(canReport, h.storedCME))
+
 	m.HandleFunc("GET /admin/users", h.need(canAdmin, h.usersPage))
 	m.HandleFunc("GET /admin/users/new", h.need(canAdmin, h.newUserForm))
 	m.HandleFunc("POST /admin/users/new", h.need(canAdmin, h.addUser))
@@ -104,6 +134,16 @@ func (h *Handler) routes() {
 }
 
 func canSearch(u *domain.User) bool { return u.CanSearch() }
+
+// canManage admits the authority's data managers and national
+// administrators: the review queue, shields, alerts and subject access.
+func canManage(u *domain.User) bool {
+	return u.HasRole(domain.RoleDataManager) || u.HasRole(domain.RoleNationalAdmin)
+}
+
+// canReport admits those the lifecycle service lets see an authority's
+// reports: its data managers and administrators, and national admins.
+func canReport(u *domain.User) bool { return canManage(u) || u.HasRole(domain.RoleLAAdmin) }
 
 func canAdmin(u *domain.User) bool {
 	return u.HasRole(domain.RoleLAAdmin) || u.HasRole(domain.RoleNationalAdmin)

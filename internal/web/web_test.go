@@ -433,27 +433,44 @@ func TestRoleWalk(t *testing.T) {
 	type route struct {
 		method, path string
 		form         url.Values
-		search       bool // for roles that may search
-		admin        bool // for administrators
-		anyone       bool // for every signed-in user
-		signedOut    int  // the status when signed out
+		search       bool                    // for roles that may search
+		admin        bool                    // for administrators
+		anyone       bool                    // for every signed-in user
+		signedOut    int                     // the status when signed out
+		allow        func(*domain.User) bool // when set, decides alone who is admitted
 	}
+	item := f.holdRecord(t, "walk")
+	isNA := func(u *domain.User) bool { return u.HasRole(domain.RoleNationalAdmin) }
+	isDM := func(u *domain.User) bool { return u.HasRole(domain.RoleDataManager) }
+	nobody := func(*domain.User) bool { return false } // needs a permission no role carries
 	routes := []route{
-		{"GET", "/", nil, false, false, true, ok},
-		{"GET", "/session", nil, false, false, true, signIn},
-		{"GET", "/search", nil, true, false, false, signIn},
-		{"POST", "/search", searchForm(f.kid), true, false, false, signIn},
-		{"GET", "/children/" + id, nil, true, false, false, signIn},
-		{"GET", "/children/" + id + "/reason", nil, true, false, false, signIn},
-		{"GET", "/children/" + id + "/contact-sheet", nil, true, false, false, signIn},
-		{"GET", "/children/" + id + "/involvements/new", nil, true, false, false, signIn},
-		{"GET", "/children/" + id + "/lead-professional", nil, true, false, false, signIn},
-		{"GET", "/children/" + id + "/caf", nil, true, false, false, signIn},
-		{"GET", "/admin/users", nil, false, true, false, signIn},
-		{"GET", "/admin/users/new", nil, false, true, false, signIn},
-		{"GET", "/admin/vetting", nil, false, true, false, signIn},
-		{"GET", "/admin/audit", nil, false, true, false, signIn},
-		{"GET", "/admin/misuse", nil, false, true, false, signIn},
+		{"GET", "/", nil, false, false, true, ok, nil},
+		{"GET", "/session", nil, false, false, true, signIn, nil},
+		{"GET", "/search", nil, true, false, false, signIn, nil},
+		{"POST", "/search", searchForm(f.kid), true, false, false, signIn, nil},
+		{"GET", "/children/" + id, nil, true, false, false, signIn, nil},
+		{"GET", "/children/" + id + "/reason", nil, true, false, false, signIn, nil},
+		{"GET", "/children/" + id + "/contact-sheet", nil, true, false, false, signIn, nil},
+		{"GET", "/children/" + id + "/involvements/new", nil, true, false, false, signIn, nil},
+		{"GET", "/children/" + id + "/lead-professional", nil, true, false, false, signIn, nil},
+		{"GET", "/children/" + id + "/caf", nil, true, false, false, signIn, nil},
+		{"GET", "/admin/users", nil, false, true, false, signIn, nil},
+		{"GET", "/admin/users/new", nil, false, true, false, signIn, nil},
+		{"GET", "/admin/vetting", nil, false, true, false, signIn, nil},
+		{"GET", "/admin/audit", nil, false, true, false, signIn, nil},
+		{"GET", "/admin/misuse", nil, false, true, false, signIn, nil},
+		{"GET", "/manage/review", nil, false, false, false, signIn, canManage},
+		{"GET", "/manage/review/" + item, nil, false, false, false, signIn, canManage},
+		{"GET", "/manage/merges", nil, false, false, false, signIn, canManage},
+		{"GET", "/manage/shields", nil, false, false, false, signIn, canManage},
+		{"GET", "/manage/alerts", nil, false, false, false, signIn, canManage},
+		{"GET", "/manage/quality", nil, false, false, false, signIn, canReport},
+		{"GET", "/manage/missing-education", nil, false, false, false, signIn, canReport},
+		{"GET", "/manage/missing-education/report.csv", nil, false, false, false, signIn, canReport},
+		{"GET", "/children/" + id + "/subject-access", nil, false, false, false, signIn, canManage},
+		{"GET", "/children/" + id + "/shield", nil, false, false, false, signIn, isDM},
+		{"GET", "/children/" + id + "/override", nil, false, false, false, signIn, nobody},
+		{"GET", "/children/" + id + "/investigation", nil, false, false, false, signIn, isNA},
 	}
 	roles := []domain.Role{domain.RolePractitioner, domain.RoleLAAdmin, domain.RoleDataManager, domain.RoleNationalAdmin}
 	for _, role := range append(roles, "") {
@@ -476,6 +493,9 @@ func TestRoleWalk(t *testing.T) {
 				wantStatus := rt.signedOut
 				if u != nil {
 					allowed := rt.anyone || (rt.search && u.CanSearch()) || (rt.admin && canAdmin(u))
+					if rt.allow != nil {
+						allowed = rt.allow(u)
+					}
 					wantStatus = forbid
 					if allowed {
 						wantStatus = ok
@@ -515,6 +535,14 @@ func TestForbiddenPosts(t *testing.T) {
 		{ac, "/children/" + id + "/involvements/new"},
 		{ac, "/children/" + id + "/caf"},
 		{ac, "/children/" + id + "/lead-professional"},
+		{pc, "/manage/review/some-item"},
+		{pc, "/manage/merges"},
+		{pc, "/manage/merges/some-merge/unmerge"},
+		{pc, "/manage/alerts/some-alert/seen"},
+		{pc, "/children/" + id + "/shield"},
+		{pc, "/children/" + id + "/unshield"},
+		{ac, "/children/" + id + "/override"},
+		{ac, "/children/" + id + "/investigation"},
 	} {
 		if r := tc.c.post(tc.path, url.Values{}); r.status != http.StatusForbidden {
 			t.Errorf("POST %s: got %d, want 403", tc.path, r.status)
