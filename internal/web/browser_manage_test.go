@@ -68,7 +68,7 @@ func TestBrowserDataManagerJourney(t *testing.T) {
 	b.checkA11y("shielded record as data manager")
 	b.run("shields due", chromedp.Navigate(b.url("/manage/shields")), chromedp.WaitVisible("#shields", chromedp.ByQuery))
 	b.checkA11y("shields due")
-	b.run("sign out", chromedp.Click("form[action='/sign-out'] button", chromedp.ByQuery), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	b.signOut()
 
 	// A practitioner holding the override permission.
 	pu := f.user(t, domain.RolePractitioner)
@@ -88,7 +88,7 @@ func TestBrowserDataManagerJourney(t *testing.T) {
 		submit("form[action$='/override']"), chromedp.WaitVisible("#override-warning", chromedp.ByQuery))
 	b.see("Crookes Primary School")
 	b.checkA11y("shielded record under override")
-	b.run("sign out", chromedp.Click("form[action='/sign-out'] button", chromedp.ByQuery), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	b.signOut()
 
 	// The team's alert, seen by another of the authority's data managers
 	// (a user's one-time code cannot be used twice).
@@ -97,7 +97,7 @@ func TestBrowserDataManagerJourney(t *testing.T) {
 	b.checkA11y("alerts")
 	b.run("seen", submit("#alerts form"), chromedp.WaitVisible(".govuk-notification-banner--success", chromedp.ByQuery))
 	b.checkA11y("alerts with success banner")
-	b.run("sign out", chromedp.Click("form[action='/sign-out'] button", chromedp.ByQuery), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	b.signOut()
 
 	// A national administrator and an archived record.
 	na := f.user(t, domain.RoleNationalAdmin)

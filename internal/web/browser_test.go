@@ -185,6 +185,14 @@ func (b *browser) signIn(u *domain.User) {
 	)
 }
 
+// signOut signs out and waits until the signed-out page has loaded, so
+// that the next navigation does not abort this one.
+func (b *browser) signOut() {
+	b.tb.Helper()
+	b.run("sign out", chromedp.Click("form[action='/sign-out'] button", chromedp.ByQuery),
+		chromedp.WaitVisible("#signed-out", chromedp.ByQuery))
+}
+
 func submit(form string) chromedp.Action {
 	return chromedp.Click(form+" button[type=submit]", chromedp.ByQuery)
 }
@@ -275,7 +283,7 @@ func TestBrowserPractitionerJourney(t *testing.T) {
 		submit("form[action$='/lead-professional']"), chromedp.WaitVisible(".govuk-error-summary", chromedp.ByQuery))
 	b.checkA11y("appoint lead professional with errors")
 
-	b.run("sign out", chromedp.Click("form[action='/sign-out'] button", chromedp.ByQuery), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	b.signOut()
 	b.see("You have been signed out")
 	b.checkA11y("signed out")
 	b.run("after sign out", chromedp.Navigate(b.url("/children/"+id)), chromedp.WaitVisible("#username", chromedp.ByQuery))
