@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ type Importer struct {
 	// Now is the clock for validation (dates of birth in the future);
 	// time.Now when nil. The store's clock stamps the rows.
 	Now func() time.Time
-	// BatchSize is the number of records per transaction; 500 when zero.
+	// BatchSize is the number of records per transaction; 2,000 when zero.
 	BatchSize int
 	// MaxCandidates bounds the children scored per record; 50 when zero.
 	MaxCandidates int
@@ -98,7 +99,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	nm := &names{count: counts, created: map[domain.ID]bool{}}
 	size := im.BatchSize
 	if size <= 0 {
-		size = 500
+		size = 2000
 	}
 	batch := make([]pending, 0, size)
 	flush := func() error {
@@ -128,53 +129,154 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		}
 		return nil
 	}
-	for {
+	// Reading stays in order here; the work each record costs on its own
+	// (validation, keyed hashes, sealing, JSON, match keys) runs on every
+	// core in chunks ahead of the single writer.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := im.prepare(ctx, r, today)
+	for ch := range chunks {
+		<-ch.done
+		for i := range ch.items {
+			it := &ch.items[i]
+			if it.fatal != nil {
+				if ferr := flush(); ferr != nil {
+					return s, ferr
+				}
+				return s, it.fatal
+			}
+			s.Read++
+			if it.rowErr != nil {
+				s.Rejected++
+				s.Errors = append(s.Errors, it.rowErr)
+				continue
+			}
+			s.Accepted++
+			s.Warnings = append(s.Warnings, it.warns...)
+			batch = append(batch, it.p)
+			if len(batch) >= size {
+				if err := flush(); err != nil {
+					return s, err
+				}
+			}
+		}
 		if err := ctx.Err(); err != nil {
 			return s, err
 		}
-		rec, line, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var re *RowError
-		if errors.As(err, &re) {
-			s.Read++
-			s.Rejected++
-			s.Errors = append(s.Errors, re)
-			continue
-		}
-		if err != nil {
-			if ferr := flush(); ferr != nil {
-				return s, ferr
-			}
-			return s, err
-		}
-		s.Read++
-		p, warns, err := Validate(rec, line, im.Source, today)
-		if err != nil {
-			s.Rejected++
-			if errors.As(err, &re) {
-				s.Errors = append(s.Errors, re)
-			} else {
-				s.Errors = append(s.Errors, &RowError{Line: line, Err: err})
-			}
-			continue
-		}
-		s.Accepted++
-		s.Warnings = append(s.Warnings, warns...)
-		sr, err := im.DB.NewSourceRecord(im.Source, p.SourceRecordID, p.NHSNumber, p.UPN, &p.Child)
-		if err != nil {
-			return s, err
-		}
-		mrec := matchRecord(sr)
-		batch = append(batch, pending{line: line, rec: sr, mrec: mrec, keys: match.QueryKeys(mrec)})
-		if len(batch) >= size {
-			if err := flush(); err != nil {
-				return s, err
-			}
-		}
+	}
+	if err := ctx.Err(); err != nil {
+		return s, err
 	}
 	return s, flush()
+}
+
+// prepared is one row of the feed made ready for its batch: a record, or
+// why the row was rejected, or the error that ends the feed.
+type prepared struct {
+	p      pending
+	warns  []Warning
+	rowErr *RowError
+	fatal  error
+}
+
+// chunk is a run of rows, ready once done is closed.
+type chunk struct {
+	items []prepared
+	recs  []Record
+	done  chan struct{}
+}
+
+// prepare reads r in chunks and prepares each chunk on its own goroutine
+// (as many at once as there are cores), handing the chunks on in the order
+// read. It stops at the end of the feed, at an error that ends it, or when
+// ctx is done.
+func (im *Importer) prepare(ctx context.Context, r Reader, today domain.Date) <-chan *chunk {
+	const chunkSize = 256
+	out := make(chan *chunk, 2*runtime.GOMAXPROCS(0))
+	work := make(chan *chunk, 2*runtime.GOMAXPROCS(0))
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		go func() {
+			for ch := range work {
+				for i := range ch.items {
+					it := &ch.items[i]
+					if it.fatal != nil || it.rowErr != nil {
+						continue
+					}
+					im.prepareRecord(it, ch.recs[i], today)
+				}
+				ch.recs = nil
+				close(ch.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(out)
+		defer close(work)
+		for {
+			ch := &chunk{done: make(chan struct{})}
+			end := false
+			for len(ch.items) < chunkSize {
+				rec, line, err := r.Next()
+				if err == io.EOF {
+					end = true
+					break
+				}
+				var re *RowError
+				switch {
+				case errors.As(err, &re):
+					ch.items = append(ch.items, prepared{rowErr: re})
+				case err != nil:
+					ch.items = append(ch.items, prepared{fatal: err})
+					end = true
+				default:
+					ch.items = append(ch.items, prepared{p: pending{line: line}})
+				}
+				ch.recs = append(ch.recs, rec)
+				if end {
+					break
+				}
+			}
+			if len(ch.items) > 0 {
+				select {
+				case work <- ch:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case out <- ch:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if end {
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// prepareRecord validates one record and prepares it for the store and
+// for matching.
+func (im *Importer) prepareRecord(it *prepared, rec Record, today domain.Date) {
+	line := it.p.line
+	p, warns, err := Validate(rec, line, im.Source, today)
+	if err != nil {
+		var re *RowError
+		if !errors.As(err, &re) {
+			re = &RowError{Line: line, Err: err}
+		}
+		it.rowErr = re
+		return
+	}
+	it.warns = warns
+	sr, err := im.DB.NewSourceRecord(im.Source, p.SourceRecordID, p.NHSNumber, p.UPN, &p.Child)
+	if err != nil {
+		it.fatal = err
+		return
+	}
+	mrec := matchRecord(sr)
+	it.p = pending{line: line, rec: sr, mrec: mrec, keys: match.QueryKeys(mrec)}
 }
 
 // matchRecord is what matching compares of a source record.
@@ -215,7 +317,7 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 		}
 	}
 	if len(keysets) > 0 {
-		if err := b.Prefetch(keysets); err != nil {
+		if err := b.PrefetchCandidates(keysets, limit); err != nil {
 			return err
 		}
 	}

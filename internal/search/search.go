@@ -56,7 +56,7 @@ const MaxResultsLimit = 50
 
 // New returns a search service with the default model and settings.
 func New(db *store.DB) *Service {
-	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.5, MaxResults: 10, CandidateLimit: 400}
+	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.25, MaxResults: 10, CandidateLimit: 100}
 }
 
 // Search finds the children matching c, best first, and audits the search

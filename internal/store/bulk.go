@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -98,8 +99,15 @@ func (l *indexLog) wrote(id domain.ID, m *MatchData, add, drop []string) {
 
 // Prefetch reads, in a few queries, which children hold each of the keys
 // the batch's records will look up (QueryKeys of each), so that Candidates
-// needs no key query of its own. Call it once, before the batch writes.
+// needs no key query of its own, and the match data of the 50 children
+// likeliest to be each record's candidates. Call it once, before the batch
+// writes.
 func (b *Batch) Prefetch(keysets [][]string) error {
+	return b.PrefetchCandidates(keysets, 50)
+}
+
+// PrefetchCandidates is Prefetch for Candidates called with limit.
+func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 	seen := map[string]bool{}
 	var all []string
 	for _, ks := range keysets {
@@ -120,7 +128,7 @@ func (b *Batch) Prefetch(keysets [][]string) error {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("$" + itoa(i+1))
+			q.WriteString(b.tx.db.dialect.param(i + 1))
 			args = append(args, k)
 		}
 		q.WriteString(")")
@@ -144,12 +152,49 @@ func (b *Batch) Prefetch(keysets [][]string) error {
 	b.log = &indexLog{added: map[string][]domain.ID{}, dropped: map[string]map[domain.ID]bool{}, data: map[domain.ID]*MatchData{}}
 	b.ctx = context.WithValue(b.ctx, indexLogKey{}, b.log)
 	b.shielded = map[domain.ID]bool{}
+	// Each record's likely candidates as the batch starts (what the batch
+	// writes can change a few; Candidates reads those itself).
+	want := map[domain.ID]bool{}
+	for _, ks := range keysets {
+		for _, id := range b.topCandidates(ks, limit) {
+			want[id] = true
+		}
+	}
+	ids := make([]domain.ID, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += 500 {
+		if err := b.loadMatchData(ids[start:min(start+500, len(ids))]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// prefetchedCandidates is Candidates from the prefetched keys and what the
-// batch wrote since.
-func (b *Batch) prefetchedCandidates(keys []string, limit int) ([]ImportCandidate, error) {
+// topCandidates ranks the children holding any of keys (as prefetched and
+// as the batch wrote since), those holding the most first, and returns up
+// to limit of them.
+func (b *Batch) topCandidates(keys []string, limit int) []domain.ID {
+	n := b.hitCounts(keys)
+	ids := make([]domain.ID, 0, len(n))
+	for id := range n {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if n[ids[i]] != n[ids[j]] {
+			return n[ids[i]] > n[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	if len(ids) > limit {
+		ids = ids[:limit]
+	}
+	return ids
+}
+
+func (b *Batch) hitCounts(keys []string) map[domain.ID]int {
 	n := map[domain.ID]int{}
 	for _, k := range keys {
 		d := b.log.dropped[k]
@@ -164,64 +209,67 @@ func (b *Batch) prefetchedCandidates(keys []string, limit int) ([]ImportCandidat
 			}
 		}
 	}
+	return n
+}
+
+// loadMatchData reads the match data and shielding of children into the
+// batch's cache.
+func (b *Batch) loadMatchData(need []domain.ID) error {
+	if len(need) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	args := make([]any, 0, len(need))
+	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.merged_into, ch.la_code FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
+	for i, id := range need {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(b.tx.db.dialect.param(i + 1))
+		args = append(args, string(id))
+	}
+	q.WriteString(")")
+	rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, data, merged, la string
+		var sh bool
+		if err := rows.Scan(&id, &data, &sh, &merged, &la); err != nil {
+			return err
+		}
+		if merged == "" {
+			b.tx.knowChild(domain.ID(id), la, data)
+		}
+		m := new(MatchData)
+		if err := json.Unmarshal([]byte(data), m); err != nil {
+			return err
+		}
+		b.log.data[domain.ID(id)] = m
+		b.shielded[domain.ID(id)] = sh
+	}
+	return rows.Err()
+}
+
+// prefetchedCandidates is Candidates from the prefetched keys and what the
+// batch wrote since.
+func (b *Batch) prefetchedCandidates(keys []string, limit int) ([]ImportCandidate, error) {
+	n := b.hitCounts(keys)
 	if len(n) == 0 {
 		return nil, nil
 	}
-	ids := make([]domain.ID, 0, len(n))
-	for id := range n {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		if n[ids[i]] != n[ids[j]] {
-			return n[ids[i]] > n[ids[j]]
-		}
-		return ids[i] < ids[j]
-	})
-	if len(ids) > limit {
-		ids = ids[:limit]
-	}
-	// Match data: what the batch wrote, else one query for the rest.
+	ids := b.topCandidates(keys, limit)
+	// Match data: what the batch read or wrote, else one query for the rest.
 	var need []domain.ID
 	for _, id := range ids {
 		if _, ok := b.shielded[id]; !ok {
 			need = append(need, id)
 		}
 	}
-	if len(need) > 0 {
-		var q strings.Builder
-		args := make([]any, 0, len(need))
-		q.WriteString(`SELECT m.child_id, m.data, ch.shielded FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
-		for i, id := range need {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("$" + itoa(i+1))
-			args = append(args, string(id))
-		}
-		q.WriteString(")")
-		rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, data string
-			var sh bool
-			if err := rows.Scan(&id, &data, &sh); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			m := new(MatchData)
-			if err := json.Unmarshal([]byte(data), m); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			b.log.data[domain.ID(id)] = m
-			b.shielded[domain.ID(id)] = sh
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	if err := b.loadMatchData(need); err != nil {
+		return nil, err
 	}
 	out := make([]ImportCandidate, 0, len(ids))
 	for _, id := range ids {

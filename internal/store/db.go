@@ -266,6 +266,18 @@ type Tx struct {
 	// load runs the same dozen statements thousands of times. (pgx caches
 	// prepared statements per connection itself.)
 	stmts map[string]*sql.Stmt
+	// queued holds rows waiting for multi-row INSERTs (bulkinsert.go);
+	// failed is the error of a flush that QueryRowContext could not
+	// return, kept so that Commit refuses.
+	queued insertQueue
+	failed error
+	// freeIDs are drawn ContactPoint IDs checked to be free (freeID);
+	// drawn is every ID drawn in the transaction.
+	freeIDs []domain.ID
+	drawn   map[domain.ID]bool
+	// known caches, for an import batch, what the transaction has read or
+	// written of some children: their authority and stored match data.
+	known map[domain.ID]*knownChild
 }
 
 // stmt returns the transaction's prepared statement for query, or nil
@@ -289,8 +301,15 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // ExecContext runs a statement in the transaction (prepared once per
-// transaction on SQLite).
+// transaction on SQLite), after the queued rows.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
+	return tx.exec(ctx, query, args...)
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -304,6 +323,9 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // QueryContext runs a query in the transaction (prepared once per
 // transaction on SQLite).
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -317,6 +339,9 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a one-row query in the transaction (prepared once
 // per transaction on SQLite).
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if err := tx.flush(ctx); err != nil && tx.failed == nil {
+		tx.failed = err
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil || st == nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...)

@@ -203,7 +203,7 @@ func (db *DB) DecideReview(ctx context.Context, id string, d ReviewDecision) (do
 			}
 			r.Child.LACode = d.LACode
 		}
-		if err := tx.createFromRecord(ctx, r, DefaultPrecedence); err != nil {
+		if err := tx.createFromRecord(ctx, r, false); err != nil {
 			return "", internal(op, err)
 		}
 		child = r.ChildID

@@ -147,6 +147,10 @@ type Batch struct {
 	hits     map[string][]domain.ID
 	log      *indexLog
 	shielded map[domain.ID]bool
+	// absent holds the hashes Lookup found no row for, and which the
+	// batch has not written since: such a record has no open review item
+	// to close (an open item always has its record's row).
+	absent map[string]bool
 }
 
 // ImportBatch runs fn in one transaction for the source, then appends an
@@ -194,12 +198,12 @@ func (b *Batch) Lookup(hashes []string) (map[string]Stored, error) {
 		var q strings.Builder
 		args := make([]any, 0, len(part)+1)
 		args = append(args, b.source)
-		q.WriteString(`SELECT record_hash, child_id, status, content_hash FROM source_records WHERE source = $1 AND record_hash IN (`)
+		q.WriteString(`SELECT record_hash, child_id, status, content_hash FROM source_records WHERE source = ` + b.tx.db.dialect.param(1) + ` AND record_hash IN (`)
 		for i, h := range part {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("$" + itoa(i+2))
+			q.WriteString(b.tx.db.dialect.param(i + 2))
 			args = append(args, h)
 		}
 		q.WriteString(")")
@@ -219,6 +223,14 @@ func (b *Batch) Lookup(hashes []string) (map[string]Stored, error) {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+	}
+	if b.absent == nil {
+		b.absent = map[string]bool{}
+	}
+	for _, h := range hashes {
+		if _, ok := out[h]; !ok {
+			b.absent[h] = true
 		}
 	}
 	return out, nil
@@ -248,10 +260,10 @@ func (b *Batch) Candidates(keys []string, limit int) ([]ImportCandidate, error) 
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("$" + itoa(i+1))
+		q.WriteString(b.tx.db.dialect.param(i + 1))
 		args = append(args, k)
 	}
-	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT $` + itoa(len(keys)+1) + `) c ON c.child_id = m.child_id
+	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + b.tx.db.dialect.param(len(keys)+1) + `) c ON c.child_id = m.child_id
 		JOIN children ch ON ch.id = m.child_id ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
 	rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
@@ -301,7 +313,15 @@ func (tx *Tx) notMatched(ctx context.Context, source, hash string) (map[domain.I
 // Create makes a new child from the record and links the record to it.
 // The child's authority is the record's la_code (EInvalid without one).
 func (b *Batch) Create(r *SourceRecord) error {
-	return b.tx.createFromRecord(b.ctx, r, b.precedence())
+	fresh := b.absent[r.Hash]
+	delete(b.absent, r.Hash)
+	if err := b.tx.createFromRecord(b.ctx, r, fresh); err != nil {
+		return err
+	}
+	if b.shielded != nil {
+		b.shielded[r.ChildID] = false // a new child is not shielded
+	}
+	return nil
 }
 
 // Link attaches the record to the child (a new record, or a newer version of
@@ -309,14 +329,18 @@ func (b *Batch) Create(r *SourceRecord) error {
 // child with what its records now say, and recomputes the child's shown
 // demographics.
 func (b *Batch) Link(r *SourceRecord, child domain.ID) error {
-	return b.tx.linkRecord(b.ctx, r, child, b.precedence())
+	fresh := b.absent[r.Hash]
+	delete(b.absent, r.Hash)
+	return b.tx.link(b.ctx, r, child, b.precedence(), fresh)
 }
 
 // Hold puts the record in the review queue with item (whose ID, source,
 // record hash and creation time are filled in), closing any item still open
 // for an earlier version of the record.
 func (b *Batch) Hold(r *SourceRecord, item *ReviewItem) error {
-	return b.tx.holdRecord(b.ctx, r, item)
+	fresh := b.absent[r.Hash]
+	delete(b.absent, r.Hash)
+	return b.tx.holdRecord(b.ctx, r, item, fresh)
 }
 
 func (b *Batch) precedence() []domain.SourceKind {
@@ -333,13 +357,8 @@ func (tx *Tx) putRecord(ctx context.Context, r *SourceRecord, status string, chi
 		childArg = string(child)
 	}
 	now := formatTime(tx.now)
-	_, err := tx.ExecContext(ctx, `INSERT INTO source_records (source, record_hash, sealed_id, child_id, status, content_hash, data, received_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (source, record_hash) DO UPDATE SET child_id = excluded.child_id, status = excluded.status,
-			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at`,
-		r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now)
 	r.Status, r.ChildID = status, child
-	return err
+	return tx.queue(ctx, insSourceRecords, []any{r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now})
 }
 
 // closeReviews closes the open review items of a record that has been
@@ -350,7 +369,9 @@ func (tx *Tx) closeReviews(ctx context.Context, source, hash, decision, by strin
 	return err
 }
 
-func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, prec []domain.SourceKind) error {
+// createFromRecord makes a new child from the record; fresh says the
+// record has no row yet, so no review item of it to close.
+func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, fresh bool) error {
 	c := *r.Child // a shallow copy: items get IDs and times in the copy's slices
 	c.Addresses = slices.Clone(c.Addresses)
 	c.Parents = slices.Clone(c.Parents)
@@ -367,15 +388,16 @@ func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, prec []doma
 	if err := c.Validate(tx.today()); err != nil {
 		return err
 	}
-	c.ID = domain.NewID()
+	id, err := tx.freeID(ctx)
+	if err != nil {
+		return err
+	}
+	c.ID = id
 	c.Version = 1
 	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-	if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, given_names, family_name, gender, date_of_birth,
-		date_of_death, address_status, return_intent, la_code, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
+	if err := tx.queue(ctx, insChildren, []any{string(c.ID), c.GivenNames, c.FamilyName, string(c.Gender), c.DateOfBirth.String(),
 		c.DateOfDeath.String(), string(c.AddressStatus), string(c.ReturnIntent), c.LACode,
-		c.Version, formatTime(tx.now), formatTime(tx.now)); err != nil {
+		c.Version, formatTime(tx.now), formatTime(tx.now)}); err != nil {
 		return err
 	}
 	if err := tx.insertItems(ctx, &c); err != nil {
@@ -387,8 +409,11 @@ func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, prec []doma
 	if err := tx.putRecord(ctx, r, RecordLinked, c.ID); err != nil {
 		return err
 	}
-	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, c.ID); err != nil {
-		return err
+	tx.knowChild(c.ID, c.LACode, "")
+	if !fresh {
+		if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, c.ID); err != nil {
+			return err
+		}
 	}
 	rec := []loadedRecord{{source: r.Source, hash: r.Hash, data: recordData{Child: *r.Child, IDs: r.ids}}}
 	return tx.importIndex(ctx, c.ID, matchDataOf(&c, rec), true)
@@ -410,7 +435,12 @@ func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh
 	var drop []string
 	if !fresh {
 		var data string
-		err := tx.QueryRowContext(ctx, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
+		var err error
+		if k := tx.known[id]; k != nil && k.hasMatch {
+			data = k.match
+		} else {
+			err = tx.QueryRowContext(ctx, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
+		}
 		switch {
 		case err == nil && data == string(b):
 			return nil
@@ -438,15 +468,18 @@ func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh
 			return err
 		}
 	}
-	if err := tx.insertKeys(ctx, id, add); err != nil {
-		return err
+	for _, k := range add {
+		if err := tx.queue(ctx, insChildKeys, []any{k, string(id)}); err != nil {
+			return err
+		}
 	}
 	if l := indexLogOf(ctx); l != nil {
 		l.wrote(id, m, add, drop)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO child_match (child_id, data) VALUES ($1, $2)
-		ON CONFLICT (child_id) DO UPDATE SET data = excluded.data`, string(id), string(b))
-	return err
+	if k := tx.known[id]; k != nil {
+		k.match, k.hasMatch = string(b), true
+	}
+	return tx.queue(ctx, insChildMatch, []any{string(id), string(b)})
 }
 
 // deleteKeys removes some of the child's keys, by the primary key.
@@ -456,12 +489,12 @@ func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error
 		var q strings.Builder
 		args := make([]any, 0, len(part)+1)
 		args = append(args, string(id))
-		q.WriteString(`DELETE FROM child_keys WHERE child_id = $1 AND key IN (`)
+		q.WriteString(`DELETE FROM child_keys WHERE child_id = ` + tx.db.dialect.param(1) + ` AND key IN (`)
 		for i, k := range part {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("$" + itoa(i+2))
+			q.WriteString(tx.db.dialect.param(i + 2))
 			args = append(args, k)
 		}
 		q.WriteString(")")
@@ -472,33 +505,10 @@ func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error
 	return nil
 }
 
-// insertKeys adds keys to the child, many rows a statement.
-func (tx *Tx) insertKeys(ctx context.Context, id domain.ID, keys []string) error {
-	for start := 0; start < len(keys); start += 100 {
-		part := keys[start:min(start+100, len(keys))]
-		var q strings.Builder
-		args := make([]any, 0, 2*len(part))
-		q.WriteString(`INSERT INTO child_keys (key, child_id) VALUES `)
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("($" + itoa(2*i+1) + ", $" + itoa(2*i+2) + ")")
-			args = append(args, k, string(id))
-		}
-		q.WriteString(` ON CONFLICT (key, child_id) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // insertSealed stores identifiers already hashed and sealed to source.
 func (tx *Tx) insertSealed(ctx context.Context, child domain.ID, source string, ids []sealedID) error {
 	for _, s := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO identifiers (child_id, kind, source, hash, sealed) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (child_id, kind, source, hash) DO NOTHING`, string(child), string(s.Kind), source, s.Hash, s.Sealed); err != nil {
+		if err := tx.queue(ctx, insIdentifiers, []any{string(child), string(s.Kind), source, s.Hash, s.Sealed}); err != nil {
 			return err
 		}
 	}
@@ -538,23 +548,33 @@ func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecor
 }
 
 func (tx *Tx) linkRecord(ctx context.Context, r *SourceRecord, child domain.ID, prec []domain.SourceKind) error {
-	var merged string
-	if err := tx.QueryRowContext(ctx, `SELECT merged_into FROM children WHERE id = $1`, string(child)).Scan(&merged); err != nil {
+	return tx.link(ctx, r, child, prec, false)
+}
+
+// link is linkRecord; fresh says the record has no row yet, so no review
+// item of it to close.
+func (tx *Tx) link(ctx context.Context, r *SourceRecord, child domain.ID, prec []domain.SourceKind, fresh bool) error {
+	var merged, la string
+	if k := tx.known[child]; k != nil && k.la != "" {
+		la = k.la // read or written earlier in the batch, and not merged
+	} else if err := tx.QueryRowContext(ctx, `SELECT merged_into, la_code FROM children WHERE id = $1`, string(child)).Scan(&merged, &la); err != nil {
 		if isNoRows(err) {
 			return domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", child)
 		}
 		return err
 	}
 	if merged != "" {
-		child = domain.ID(merged)
+		child, la = domain.ID(merged), ""
 	}
 	if err := tx.putRecord(ctx, r, RecordLinked, child); err != nil {
 		return err
 	}
-	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, child); err != nil {
-		return err
+	if !fresh {
+		if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, child); err != nil {
+			return err
+		}
 	}
-	return tx.refreshChild(ctx, child, r.Source, r.Hash, prec)
+	return tx.refresh(ctx, child, r.Source, r.Hash, prec, la)
 }
 
 // refreshChild recomputes the child's shown demographics and index from its
@@ -563,6 +583,13 @@ func (tx *Tx) linkRecord(ctx context.Context, r *SourceRecord, child domain.ID, 
 // or address the source no longer sends is kept, ended today, so that it
 // shows as recently involved. hash names the record that changed.
 func (tx *Tx) refreshChild(ctx context.Context, child domain.ID, source, hash string, prec []domain.SourceKind) error {
+	return tx.refresh(ctx, child, source, hash, prec, "")
+}
+
+// refresh is refreshChild; la, when set, is the child's authority before
+// the refresh (read with the child), which saves reading it again when
+// the child does not move.
+func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string, prec []domain.SourceKind, la string) error {
 	recs, err := tx.linkedRecords(ctx, child)
 	if err != nil {
 		return err
@@ -622,12 +649,24 @@ func (tx *Tx) refreshChild(ctx context.Context, child domain.ID, source, hash st
 	}
 	// The responsible authority follows the current address: a move
 	// transfers the child, with its history and notifications.
-	if _, err := tx.updateResponsibility(ctx, child); err != nil {
+	moved, err := tx.updateResponsibility(ctx, child)
+	if err != nil {
 		return err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
-		return err
+	shown.LACode = la
+	if moved || la == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
+			return err
+		}
 	}
+	if moved {
+		delete(tx.known, child) // the move rewrote the stored match data
+	}
+	defer func() {
+		if k := tx.known[child]; k != nil {
+			k.la = shown.LACode
+		}
+	}()
 	return tx.importIndex(ctx, child, matchDataOf(shown, recs), false)
 }
 
@@ -894,12 +933,14 @@ func (tx *Tx) reindex(ctx context.Context, child domain.ID) error {
 	return tx.importIndex(ctx, child, m, false)
 }
 
-func (tx *Tx) holdRecord(ctx context.Context, r *SourceRecord, it *ReviewItem) error {
+func (tx *Tx) holdRecord(ctx context.Context, r *SourceRecord, it *ReviewItem, fresh bool) error {
 	if err := tx.putRecord(ctx, r, RecordReview, ""); err != nil {
 		return err
 	}
-	if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, ""); err != nil {
-		return err
+	if !fresh {
+		if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, ""); err != nil {
+			return err
+		}
 	}
 	it.ID, it.Source, it.RecordHash, it.CreatedAt = newItemID(), r.Source, r.Hash, tx.now
 	if it.LACode == "" {

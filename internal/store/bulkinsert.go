@@ -1,0 +1,327 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+)
+
+// Bulk writes: a transaction queues the rows of plain INSERTs (a child's
+// items, identifiers, blocking keys and match data, source record rows) and
+// writes them as multi-row INSERTs, a table at a time, sorted by key so that
+// each B-tree is walked in order. The queue is flushed, in the order the
+// tables were first used, before any other statement the transaction runs
+// and before it commits: every statement sees exactly the rows it would
+// have seen had each INSERT run when it was queued, so the queue changes
+// speed and nothing else. A database error in a queued row surfaces when
+// the queue is flushed, and fails the transaction as it would have.
+
+// insertSpec is one table's INSERT.
+type insertSpec struct {
+	table    string
+	cols     []string
+	tail     string // ON CONFLICT clause, if any
+	childCol int    // column holding the child's ID, filled in when queued; -1 when none
+	sortCol  int    // rows are written in the order of this column
+	// keyCols, when set, are the conflict target of an upsert (DO UPDATE):
+	// PostgreSQL refuses one statement that updates a row twice, so a row
+	// whose key is already queued flushes the queue first.
+	keyCols []int
+}
+
+// maxVars bounds the variables of one statement: SQLite (3.32 and later)
+// allows 32766 and PostgreSQL 65535.
+const maxVars = 32000
+
+// maxRowsPerStatement bounds the rows of one statement: longer statements
+// gain little and cost more to compile. (A variable for benchmarks.)
+var maxRowsPerStatement = 500
+
+func (s *insertSpec) rowsPerStatement() int {
+	return min(maxRowsPerStatement, maxVars/len(s.cols))
+}
+
+var queryCache sync.Map // insertQueryKey → string
+
+type insertQueryKey struct {
+	spec *insertSpec
+	rows int
+	anon bool
+}
+
+// query is the spec's INSERT for n rows. With anon, the placeholders are
+// SQLite's anonymous ?: SQLite looks a numbered placeholder up in a list
+// once per placeholder when it compiles and binds the statement, which
+// makes a statement of thousands of them cost quadratic time.
+func (s *insertSpec) query(n int, anon bool) string {
+	k := insertQueryKey{s, n, anon}
+	if q, ok := queryCache.Load(k); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(s.table)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(s.cols, ", "))
+	b.WriteString(") VALUES ")
+	p := 1
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range s.cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if anon {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(itoa(p))
+			}
+			p++
+		}
+		b.WriteByte(')')
+	}
+	if s.tail != "" {
+		b.WriteByte(' ')
+		b.WriteString(s.tail)
+	}
+	q := b.String()
+	queryCache.Store(k, q)
+	return q
+}
+
+// queuedRow is a row for a spec, its child column not yet filled in when
+// the child's ID is still to be drawn.
+type queuedRow struct {
+	spec *insertSpec
+	args []any
+}
+
+// pendingTable is the rows queued for one table.
+type pendingTable struct {
+	spec *insertSpec
+	rows [][]any
+	keys map[string]bool
+}
+
+// insertQueue is a transaction's queued rows.
+type insertQueue struct {
+	tables []*pendingTable // in order of first use
+	bySpec map[*insertSpec]*pendingTable
+	n      int // variables queued
+	ctx    context.Context
+}
+
+// maxQueued bounds the variables queued before the queue is written.
+const maxQueued = 400000
+
+// queue adds a row for spec; args are kept, not copied.
+func (tx *Tx) queue(ctx context.Context, spec *insertSpec, args []any) error {
+	q := &tx.queued
+	if q.bySpec == nil {
+		q.bySpec = map[*insertSpec]*pendingTable{}
+	}
+	p := q.bySpec[spec]
+	if p == nil {
+		p = &pendingTable{spec: spec}
+		if spec.keyCols != nil {
+			p.keys = map[string]bool{}
+		}
+		q.bySpec[spec] = p
+		q.tables = append(q.tables, p)
+	}
+	if spec.keyCols != nil {
+		var kb strings.Builder
+		for _, c := range spec.keyCols {
+			kb.WriteString(args[c].(string))
+			kb.WriteByte(0)
+		}
+		k := kb.String()
+		if p.keys[k] {
+			if err := tx.flush(ctx); err != nil {
+				return err
+			}
+			return tx.queue(ctx, spec, args)
+		}
+		p.keys[k] = true
+	}
+	p.rows = append(p.rows, args)
+	q.n += len(args)
+	q.ctx = ctx
+	if q.n >= maxQueued {
+		return tx.flush(ctx)
+	}
+	return nil
+}
+
+// queueRows queues rows whose child column is to hold child.
+func (tx *Tx) queueRows(ctx context.Context, child string, rows []queuedRow) error {
+	for _, r := range rows {
+		if r.spec.childCol >= 0 {
+			r.args[r.spec.childCol] = child
+		}
+		if err := tx.queue(ctx, r.spec, r.args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush writes every queued row.
+func (tx *Tx) flush(ctx context.Context) error {
+	q := &tx.queued
+	if q.n == 0 {
+		return nil
+	}
+	tables := q.tables
+	*q = insertQueue{}
+	// Children first: every other queued table refers to them.
+	slices.SortStableFunc(tables, func(a, b *pendingTable) int {
+		return boolRank(a.spec.table != "children") - boolRank(b.spec.table != "children")
+	})
+	for _, p := range tables {
+		s := p.spec
+		slices.SortStableFunc(p.rows, func(a, b []any) int {
+			return strings.Compare(a[s.sortCol].(string), b[s.sortCol].(string))
+		})
+		per := s.rowsPerStatement()
+		args := make([]any, 0, per*len(s.cols))
+		for start := 0; start < len(p.rows); start += per {
+			part := p.rows[start:min(start+per, len(p.rows))]
+			args = args[:0]
+			for _, r := range part {
+				args = append(args, r...)
+			}
+			if _, err := tx.exec(ctx, s.query(len(part), tx.db.dialect.name == "sqlite"), args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Commit writes the queued rows and commits the transaction.
+func (tx *Tx) Commit() error {
+	ctx := tx.queued.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := tx.flush(ctx); err != nil {
+		return err
+	}
+	if tx.failed != nil {
+		return tx.failed
+	}
+	return tx.Tx.Commit()
+}
+
+// Insert specs of the bulk paths. Each names the column that holds the
+// child's ID (filled in once the ID is settled) and the one rows are
+// sorted by.
+var (
+	insChildren = &insertSpec{table: "children", cols: []string{"id", "given_names", "family_name", "gender", "date_of_birth",
+		"date_of_death", "address_status", "return_intent", "la_code", "version", "created_at", "updated_at"},
+		childCol: 0, sortCol: 0}
+	insFormerNames = &insertSpec{table: "former_names", cols: []string{"child_id", "position", "name"}, childCol: 0, sortCol: 0}
+	insAddresses   = &insertSpec{table: "addresses", cols: []string{"id", "child_id", "line_1", "line_2", "town", "postcode", "la_code",
+		"from_date", "to_date", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insParents = &insertSpec{table: "parents", cols: []string{"id", "child_id", "position", "name", "relationship", "parental_responsibility",
+		"contact", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insEducation = &insertSpec{table: "education", cols: []string{"id", "child_id", "name", "urn", "home_educated", "contact",
+		"start_date", "end_date", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insHealth = &insertSpec{table: "health", cols: []string{"id", "child_id", "name", "ods_code", "contact",
+		"start_date", "end_date", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insInvolvements = &insertSpec{table: "involvements", cols: []string{"id", "child_id", "service", "organisation", "practitioner_name",
+		"role", "contact", "start_date", "end_date", "source", "user_id", "recorded_at", "basis"}, childCol: 1, sortCol: 0}
+	insLeadProfessionals = &insertSpec{table: "lead_professionals", cols: []string{"id", "child_id", "name", "organisation", "role", "contact",
+		"start_date", "end_date", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insCAFs = &insertSpec{table: "cafs", cols: []string{"id", "child_id", "undertaken", "holder_name", "organisation", "contact",
+		"end_date", "source", "user_id", "recorded_at"}, childCol: 1, sortCol: 0}
+	insIdentifiers = &insertSpec{table: "identifiers", cols: []string{"child_id", "kind", "source", "hash", "sealed"},
+		tail: "ON CONFLICT (child_id, kind, source, hash) DO NOTHING", childCol: 0, sortCol: 0}
+	insChildKeys = &insertSpec{table: "child_keys", cols: []string{"key", "child_id"},
+		tail: "ON CONFLICT (key, child_id) DO NOTHING", childCol: 1, sortCol: 0}
+	insChildMatch = &insertSpec{table: "child_match", cols: []string{"child_id", "data"},
+		tail: "ON CONFLICT (child_id) DO UPDATE SET data = excluded.data", childCol: 0, sortCol: 0, keyCols: []int{0}}
+	insSourceRecords = &insertSpec{table: "source_records", cols: []string{"source", "record_hash", "sealed_id", "child_id", "status",
+		"content_hash", "data", "received_at", "updated_at"},
+		tail: `ON CONFLICT (source, record_hash) DO UPDATE SET child_id = excluded.child_id, status = excluded.status,
+			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at`,
+		childCol: -1, sortCol: 1, keyCols: []int{0, 1}}
+)
+
+// freeID returns a new ContactPoint ID that no child holds. IDs are drawn
+// a few hundred at a time and checked in one query (a write transaction
+// on SQLite runs alone, so a checked ID stays free until it commits; on
+// PostgreSQL two imports drawing the same ID at once would fail one batch
+// on the primary key, not merge children).
+func (tx *Tx) freeID(ctx context.Context) (domain.ID, error) {
+	for len(tx.freeIDs) == 0 {
+		if tx.drawn == nil {
+			tx.drawn = map[domain.ID]bool{}
+		}
+		const n = 256
+		ids := make([]domain.ID, 0, n)
+		args := make([]any, 0, n)
+		var q strings.Builder
+		q.WriteString(`SELECT id FROM children WHERE id IN (`)
+		for len(ids) < n {
+			id := tx.db.NewID()
+			if tx.drawn[id] {
+				continue
+			}
+			tx.drawn[id] = true
+			if len(ids) > 0 {
+				q.WriteString(", ")
+			}
+			ids = append(ids, id)
+			args = append(args, string(id))
+			q.WriteString(tx.db.dialect.param(len(ids)))
+		}
+		q.WriteString(")")
+		taken, err := tx.column(ctx, q.String(), args...)
+		if err != nil {
+			return "", err
+		}
+		for _, id := range ids {
+			if !slices.Contains(taken, string(id)) {
+				tx.freeIDs = append(tx.freeIDs, id)
+			}
+		}
+	}
+	id := tx.freeIDs[0]
+	tx.freeIDs = tx.freeIDs[1:]
+	return id, nil
+}
+
+// knownChild is what a transaction knows of a child it has read or
+// written (Tx.known): valid only while nothing but the import path writes
+// the child in the transaction; writeIndex, deleteIndex and a move forget
+// it.
+type knownChild struct {
+	la       string // children.la_code; the child is not merged
+	match    string // child_match.data, when hasMatch
+	hasMatch bool
+}
+
+// knowChild records a child's authority and, when match is not empty, its
+// stored match data.
+func (tx *Tx) knowChild(id domain.ID, la, match string) {
+	if tx.known == nil {
+		tx.known = map[domain.ID]*knownChild{}
+	}
+	tx.known[id] = &knownChild{la: la, match: match, hasMatch: match != ""}
+}
