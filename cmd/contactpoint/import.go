@@ -19,7 +19,7 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("import", &c)
 	source := fs.String("source", "", "the source system the file comes from (see source add)")
-	batch := fs.Int("batch", 500, "records per transaction")
+	batch := fs.Int("batch", 0, "records per transaction (0: the importer's default, 2,000)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return helpOK(err)
