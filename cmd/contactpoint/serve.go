@@ -59,6 +59,13 @@ func (m *Main) nightly(ctx context.Context) {
 		} else if err == nil {
 			m.logger.Info("nightly job", "on", on.String(), "archived", run.Archived, "purged", run.Purged, "reports", run.Reports)
 		}
+		// Sessions past their absolute expiry are useless; keep a day of
+		// them for support questions, then drop them (the audit stays).
+		if n, err := m.db.DeleteExpiredSessions(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+			m.logger.Error("nightly job: sweep sessions", "err", err)
+		} else if n > 0 {
+			m.logger.Info("nightly job: swept expired sessions", "sessions", n)
+		}
 		// Next run: tomorrow at 02:00 UTC, a quiet hour.
 		now := m.Now()
 		next := domain.DateOf(now).AddDays(1).Time().Add(2 * time.Hour)
