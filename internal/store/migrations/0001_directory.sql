@@ -20,7 +20,7 @@ CREATE TABLE children (
 	version       BIGINT NOT NULL,
 	created_at    TEXT NOT NULL,
 	updated_at    TEXT NOT NULL
-);
+) /*WITHOUT ROWID*/; -- keyed by its text ID: one b-tree descent per look-up on SQLite
 CREATE INDEX children_la ON children (la_code);
 
 CREATE TABLE former_names (

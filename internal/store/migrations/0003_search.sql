@@ -15,4 +15,4 @@ CREATE TABLE child_keys (
 CREATE TABLE child_match (
 	child_id TEXT PRIMARY KEY REFERENCES children (id) ON DELETE CASCADE,
 	data     TEXT NOT NULL
-);
+) /*WITHOUT ROWID*/;
