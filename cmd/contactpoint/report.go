@@ -20,58 +20,47 @@ func laFlag(la string) error {
 	return nil
 }
 
-// reportCME prints an authority's children missing education as CSV.
-func (m *Main) reportCME(ctx context.Context, args []string) error {
+// reportArgs reads the flags every report takes (--la, --on) and opens
+// the database. done is set when the user only asked for --help.
+func (m *Main) reportArgs(ctx context.Context, name string, args []string) (la string, on domain.Date, done bool, err error) {
 	var c common
-	fs := m.flags("report cme", &c)
-	la := fs.String("la", "", "the authority's GSS code")
-	on := fs.String("on", "", "as of this date, YYYY-MM-DD (default today)")
+	fs := m.flags(name, &c)
+	laf := fs.String("la", "", "the authority's GSS code")
+	onf := fs.String("on", "", "as of this date, YYYY-MM-DD (default today)")
 	if pos, err := parse(fs, args); err != nil {
-		return helpOK(err)
+		return "", domain.Date{}, true, helpOK(err)
 	} else if len(pos) > 0 {
-		return usageError(fmt.Sprintf("report cme: unexpected argument %q", pos[0]))
+		return "", domain.Date{}, true, usageError(fmt.Sprintf("%s: unexpected argument %q", name, pos[0]))
 	}
-	if err := laFlag(*la); err != nil {
-		return err
+	if err := laFlag(*laf); err != nil {
+		return "", domain.Date{}, true, err
 	}
-	if _, err := domain.ParseDate("--on", *on); err != nil {
-		return err
+	if _, err := domain.ParseDate("--on", *onf); err != nil {
+		return "", domain.Date{}, true, err
 	}
 	if err := m.setup(ctx, &c, false); err != nil {
+		return "", domain.Date{}, true, err
+	}
+	on, err = m.onDate(*onf)
+	return *laf, on, err != nil, err
+}
+
+// reportCME prints an authority's children missing education as CSV.
+func (m *Main) reportCME(ctx context.Context, args []string) error {
+	la, on, done, err := m.reportArgs(ctx, "report cme", args)
+	if done {
 		return err
 	}
-	d, err := m.onDate(*on)
-	if err != nil {
-		return err
-	}
-	return m.lifecycle().WriteMissingEducationCSV(auth.Operator(ctx), m.Stdout, *la, d)
+	return m.lifecycle().WriteMissingEducationCSV(auth.Operator(ctx), m.Stdout, la, on)
 }
 
 // reportQuality prints an authority's data-quality counts as JSON.
 func (m *Main) reportQuality(ctx context.Context, args []string) error {
-	var c common
-	fs := m.flags("report quality", &c)
-	la := fs.String("la", "", "the authority's GSS code")
-	on := fs.String("on", "", "as of this date, YYYY-MM-DD (default today)")
-	if pos, err := parse(fs, args); err != nil {
-		return helpOK(err)
-	} else if len(pos) > 0 {
-		return usageError(fmt.Sprintf("report quality: unexpected argument %q", pos[0]))
-	}
-	if err := laFlag(*la); err != nil {
+	la, on, done, err := m.reportArgs(ctx, "report quality", args)
+	if done {
 		return err
 	}
-	if _, err := domain.ParseDate("--on", *on); err != nil {
-		return err
-	}
-	if err := m.setup(ctx, &c, false); err != nil {
-		return err
-	}
-	d, err := m.onDate(*on)
-	if err != nil {
-		return err
-	}
-	q, err := m.lifecycle().Quality(auth.Operator(ctx), *la, d)
+	q, err := m.lifecycle().Quality(auth.Operator(ctx), la, on)
 	if err != nil {
 		return err
 	}
