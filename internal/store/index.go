@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 
@@ -179,51 +180,61 @@ func (tx *Tx) deleteIndex(ctx context.Context, id domain.ID) error {
 // Candidates returns up to limit children holding any of keys, those
 // holding the most first.
 func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candidate, error) {
-	const op = "store.Candidates"
+	out, err := queryCandidates(ctx, db.read, db.dialect, keys, limit)
+	return out, internal("store.Candidates", err)
+}
+
+// queryer runs a query on a pool or in a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryCandidates is Candidates on q: the read pool for a search, the
+// import's transaction (which sees children created earlier in its batch).
+func queryCandidates(ctx context.Context, q queryer, d *dialect, keys []string, limit int) ([]Candidate, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	var q strings.Builder
+	var sb strings.Builder
 	args := make([]any, 0, len(keys)+1)
-	q.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded, ch.la_code, ch.archived_on FROM child_match m JOIN (
+	sb.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded, ch.la_code, ch.archived_on FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
 	for i, k := range keys {
 		if i > 0 {
-			q.WriteString(", ")
+			sb.WriteString(", ")
 		}
-		q.WriteString(db.dialect.param(i + 1))
+		sb.WriteString(d.param(i + 1))
 		args = append(args, k)
 	}
 	// Archived children are skipped here rather than in a WHERE clause:
 	// given one, SQLite 3.54 drives the join from children's archived_on
 	// index and reads every child (seconds on a million).
-	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + db.dialect.param(len(keys)+1) + `) c ON c.child_id = m.child_id
+	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + d.param(len(keys)+1) + `) c ON c.child_id = m.child_id
 		JOIN children ch ON ch.id = m.child_id
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
-	rows, err := db.read.QueryContext(ctx, q.String(), args...)
+	rows, err := q.QueryContext(ctx, sb.String(), args...)
 	if err != nil {
-		return nil, internal(op, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Candidate
 	for rows.Next() {
 		var c Candidate
 		var id, data, la, archived string
-		var shielded bool
-		if err := rows.Scan(&id, &c.Hits, &data, &shielded, &la, &archived); err != nil {
-			return nil, internal(op, err)
+		if err := rows.Scan(&id, &c.Hits, &data, &c.Shielded, &la, &archived); err != nil {
+			return nil, err
 		}
 		if archived != "" {
 			continue // gone from search
 		}
 		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
-			return nil, internal(op, err)
+			return nil, err
 		}
-		c.ID, c.Shielded, c.LACode = domain.ID(id), shielded, la
+		c.ID, c.LACode = domain.ID(id), la
 		out = append(out, c)
 	}
-	return out, internal(op, rows.Err())
+	return out, rows.Err()
 }
 
 func itoa(i int) string {

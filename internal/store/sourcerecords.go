@@ -252,39 +252,15 @@ func (b *Batch) Candidates(keys []string, limit int) ([]ImportCandidate, error) 
 	if b.log != nil {
 		return b.prefetchedCandidates(keys, limit)
 	}
-	var q strings.Builder
-	args := make([]any, 0, len(keys)+1)
-	q.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded FROM child_match m JOIN (
-		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
-	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(b.tx.db.dialect.param(i + 1))
-		args = append(args, k)
-	}
-	q.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + b.tx.db.dialect.param(len(keys)+1) + `) c ON c.child_id = m.child_id
-		JOIN children ch ON ch.id = m.child_id ORDER BY c.n DESC, m.child_id`)
-	args = append(args, limit)
-	rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
+	cands, err := queryCandidates(b.ctx, b.tx, b.tx.db.dialect, keys, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []ImportCandidate
-	for rows.Next() {
-		var c ImportCandidate
-		var id, data string
-		if err := rows.Scan(&id, &c.Hits, &data, &c.Shielded); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
-			return nil, err
-		}
-		c.ID = domain.ID(id)
-		out = append(out, c)
+	out := make([]ImportCandidate, len(cands))
+	for i, c := range cands {
+		out[i] = ImportCandidate{Candidate: c, Shielded: c.Shielded}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // NotMatched returns the children a data manager ruled are not the child
