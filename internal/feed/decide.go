@@ -1,0 +1,258 @@
+package feed
+
+import (
+	"strings"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/match"
+	"github.com/contactpoint/contactpoint/internal/store"
+)
+
+// ImportModel is match.DefaultModel tuned on generated extracts with truth
+// (see docs/benchmarks.md): a date of birth that disagrees outright (not a
+// transposition, a day out or the same month) is far rarer between records
+// of one child than the default allows, which keeps siblings at one address
+// out of the review queue; a postcode that disagrees is commoner (sources
+// hold stale addresses), and a link needs probability 0.9, so a child who
+// moved still links on names and date of birth.
+func ImportModel() match.Model {
+	m := match.DefaultModel()
+	m.M[match.FieldDOB][match.DOBDisagree] = 0.001
+	m.M[match.FieldPostcode][match.PostcodeDisagree] = 0.15
+	m.LinkThreshold = 0.9
+	return m
+}
+
+// Outcome is what matching decided for a source record.
+type Outcome struct {
+	Decision   match.Decision
+	ChildID    domain.ID // for Link
+	Reason     string    // for Review
+	Candidates []store.ReviewCandidate
+}
+
+// Decide matches a source record against candidate children: Link to the
+// best when exactly one candidate links and no other is within review
+// range; Review when several link (twins), any is in review range, or a
+// shielded child scores at review or above; NewChild otherwise (Review when
+// the record names no local authority). Children in notMatch were ruled out
+// by a data manager and are skipped.
+func Decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool) Outcome {
+	return decide(model, rec, la, cands, notMatch, nil)
+}
+
+// names is what the importer knows of given names: how many children and
+// held records have each first given name (store.FirstName), and which
+// children this import made (whose names no other source has confirmed).
+type names struct {
+	count   map[string]int
+	created map[domain.ID]bool
+}
+
+func (n *names) add(given string) {
+	if f := store.FirstName(given); f != "" {
+		n.count[f]++
+	}
+}
+
+// typo reports whether the first given names of a record and of a candidate
+// child that is not new in this import differ by one typing error (one
+// letter substituted, dropped, added or two swapped, the initial kept),
+// their other given names agree where both have them, and one of the two is
+// a name no child and no held record has, nor the nickname table, while the
+// other is a name other children have. Twins are given real names (Lyla
+// and Layla): a twin's name is known once the directory holds the twin or
+// holds the twin's record for review, which a source sent before.
+func (n *names) typo(rec, cand string, child domain.ID) bool {
+	if n == nil || n.created[child] {
+		return false
+	}
+	rf, rr, _ := strings.Cut(match.Name(rec), " ")
+	cf, cr, _ := strings.Cut(match.Name(cand), " ")
+	if rr != "" && cr != "" && rr != cr {
+		return false
+	}
+	if len(rf) < 2 || len(cf) < 2 || rf[0] != cf[0] || match.DamerauLevenshtein(rf, cf) != 1 {
+		return false
+	}
+	inTable := func(s string) bool { return len(match.NameRoots(s)) > 0 }
+	// The candidate's own name is counted once for the candidate itself.
+	rn, cn := n.count[rf], n.count[cf]-1
+	unknownRec := rn == 0 && !inTable(rf)
+	unknownCand := cn <= 0 && !inTable(cf)
+	return unknownRec && cn > 0 || unknownCand && rn > 0
+}
+
+func decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
+	q := match.Prepare(rec)
+	var out Outcome
+	links, reviews := 0, 0
+	shielded := false
+	var link domain.ID
+	// siblingsOnly stays true while every candidate in review range has a
+	// first given name that plainly differs (a sibling sharing a birthday,
+	// a former family name or a mistaken NHS number), othersInexact while
+	// none has the record's first given name; linkGiven is the given-name
+	// level of the linking candidate.
+	siblingsOnly, othersInexact := true, true
+	linkGiven := match.GivenMissing
+	for i := range cands {
+		cd := &cands[i]
+		if notMatch[cd.ID] {
+			continue
+		}
+		crec := cd.Record()
+		v := match.ComparePrepared(q, match.Prepare(crec))
+		d, p := model.Classify(v)
+		d = refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
+		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&
+			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
+			d = match.Link
+		}
+		if pc := v.Levels[match.FieldPostcode]; d == match.Link && pc >= match.PostcodeDistrict &&
+			v.Levels[match.FieldIdentifier] != match.IDAgree && otherNamesDiffer(rec.GivenNames, crec.GivenNames) {
+			// Freddie Dylan and Freddie Charlie, born the same day in
+			// two towns: two children.
+			d = match.NewChild
+		}
+		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&
+			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact &&
+				(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious)) {
+			// Names alike but not equal with another NHS number (Hafsa
+			// and Hafsah, a date mistyped), or under another family name
+			// at the same home: a sister as likely as this child.
+			d = match.Review
+		}
+		if g := v.Levels[match.FieldGiven]; d == match.Link && (g == match.GivenDisagree || g == match.GivenInitial) {
+			d = match.Review // a step-sibling sharing a birthday and a former name, say
+		}
+		if cd.Shielded && p >= model.ReviewThreshold {
+			shielded = true
+		}
+		switch d {
+		case match.Link:
+			links++
+			link = cd.ID
+			linkGiven = v.Levels[match.FieldGiven]
+		case match.Review:
+			reviews++
+			g := v.Levels[match.FieldGiven]
+			if g != match.GivenDisagree && g != match.GivenInitial {
+				siblingsOnly = false
+			}
+			if g == match.GivenExact || g == match.GivenMissing {
+				othersInexact = false
+			}
+		}
+		if d != match.NewChild || (cd.Shielded && p >= model.ReviewThreshold) {
+			out.Candidates = append(out.Candidates, reviewCandidate(model, cd, v, d, p))
+		}
+	}
+	switch {
+	case shielded:
+		out.Decision, out.Reason = match.Review, ReasonShielded
+	case links == 1 && reviews == 0:
+		out.Decision, out.ChildID = match.Link, link
+	case links == 1 && (siblingsOnly && linkGiven == match.GivenNickname || othersInexact && linkGiven == match.GivenExact):
+		// One child has the record's first given name (or its nickname,
+		// when the others' names plainly differ) and everything else
+		// links it; the others in range have another first name: they
+		// are brothers or sisters (a twin called Harvey beside Harry),
+		// not doubts about this child.
+		out.Decision, out.ChildID = match.Link, link
+	case links > 1:
+		out.Decision, out.Reason = match.Review, ReasonSeveral
+	case links+reviews > 0:
+		out.Decision, out.Reason = match.Review, ReasonPossibleMatch
+	case la == "":
+		out.Decision, out.Reason = match.Review, ReasonNoLA
+	default:
+		out.Decision = match.NewChild
+	}
+	return out
+}
+
+// refine applies the importer's own guards to the model's decision d (at
+// probability p) for the pair compared in v, whose given names are recGiven
+// and candGiven. The model sends every possible twin (same family name,
+// date of birth and home, first given names alike but not equal) to review;
+// some of those are settled here:
+//
+//   - the given names are equal but for spaces, hyphens and case
+//     (Ellie-May and EllieMay): one child, link;
+//   - (an NHS number or UPN that agrees settles nothing: a twin's record
+//     may carry the other twin's number;)
+//   - an NHS number or UPN disagrees: twins (Harry and Harvey, each with
+//     their own number), so a new child rather than a doubt;
+//   - the only doubt is a nickname for the first given name (William and
+//     Bill, everything else exact): twins are not given a name and its
+//     nickname, so link.
+func refine(model *match.Model, v match.Vector, d match.Decision, p float64, recGiven, candGiven string) match.Decision {
+	if d != match.Review || !v.PossibleTwin() {
+		return d
+	}
+	l := &v.Levels
+	strong := p >= model.LinkThreshold && l[match.FieldGender] != match.GenderDisagree
+	switch {
+	case l[match.FieldIdentifier] == match.IDDisagree:
+		return match.NewChild
+	case strong && compactName(recGiven) == compactName(candGiven):
+		return match.Link
+	case strong && nicknameOnly(v) && trueNickname(recGiven, candGiven):
+		return match.Link
+	}
+	return d
+}
+
+// trueNickname reports whether two first given names in one nickname group
+// are far apart in spelling (William and Bill, Jacob and Jake), not
+// variants twins are given (Sophie and Sophia, Mia and Maya), and no other
+// given names contradict.
+func trueNickname(a, b string) bool {
+	af, ar, _ := strings.Cut(match.Name(a), " ")
+	bf, br, _ := strings.Cut(match.Name(b), " ")
+	if ar != "" && br != "" && ar != br {
+		return false
+	}
+	return match.DamerauLevenshtein(af, bf) >= 3
+}
+
+// otherNamesDiffer reports whether both given-names fields have names
+// after the first and none of them is shared.
+func otherNamesDiffer(a, b string) bool {
+	at := match.NameTokens(a)
+	bt := match.NameTokens(b)
+	if len(at) < 2 || len(bt) < 2 {
+		return false
+	}
+	for _, x := range at[1:] {
+		for _, y := range bt[1:] {
+			if x == y {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// compactName is a name normalised for comparison with its spaces removed.
+func compactName(s string) string { return strings.ReplaceAll(match.Name(s), " ", "") }
+
+// nicknameOnly reports whether the pair's only doubt is a nickname for the
+// first given name: family name, date of birth and postcode agree exactly
+// and no identifier disagrees.
+func nicknameOnly(v match.Vector) bool {
+	l := &v.Levels
+	return l[match.FieldGiven] == match.GivenNickname && l[match.FieldFamily] == match.FamilyExact &&
+		l[match.FieldDOB] == match.DOBExact && l[match.FieldIdentifier] != match.IDDisagree &&
+		l[match.FieldGender] != match.GenderDisagree
+}
+
+func reviewCandidate(model *match.Model, cd *store.ImportCandidate, v match.Vector, d match.Decision, p float64) store.ReviewCandidate {
+	rc := store.ReviewCandidate{ChildID: cd.ID, Probability: p, Weight: model.MatchWeight(v), Decision: d.String(), Shielded: cd.Shielded}
+	for f := match.Field(0); f < match.NumFields; f++ {
+		rc.Fields = append(rc.Fields, store.FieldComparison{Field: f.String(), Level: int(v.Levels[f]),
+			Weight: model.WeightTF(f, v.Levels[f], v.TF[f])})
+	}
+	return rc
+}
