@@ -2,7 +2,9 @@ package search_test
 
 import (
 	"context"
+	"database/sql"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -79,4 +81,59 @@ func TestShieldedChildCannotBeLocatedBySearch(t *testing.T) {
 			t.Errorf("unshielded child by postcode: %+v", rs)
 		}
 	})
+}
+
+// TestArchivedChildNotFoundWhateverTheIndex marks a child archived behind
+// the store's back, leaving its index entries in place: search reads the
+// index alone and must still leave the child out, by name or identifier.
+func TestArchivedChildNotFoundWhateverTheIndex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dbURL string) {
+		db := storetest.MustOpen(t, dbURL, storetest.NewClock())
+		ids := load(t, db)
+		raw := rawDB(t, dbURL)
+		if _, err := raw.Exec(`UPDATE children SET archived_on = '2026-11-01' WHERE id = $1`, string(ids["Jayden"])); err != nil {
+			t.Fatal(err)
+		}
+		svc := search.New(db)
+		ctx := domain.NewContextWithUser(context.Background(), practitioner)
+		for _, q := range []string{
+			"given_names=Jayden&family_name=Khan&date_of_birth=2017-06-02",
+			"given_names=Jayden&family_name=Khan&date_of_birth=2017-06-02&postcode=B12 9QT",
+			"nhs_number=" + nhs("450557710"),
+			"contactpoint_id=" + string(ids["Jayden"]),
+		} {
+			v, _ := url.ParseQuery(q)
+			c, err := search.ParseCriteria(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := svc.Search(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range res.Results {
+				if r.ID == ids["Jayden"] {
+					t.Errorf("%s: found the archived child", q)
+				}
+			}
+			if strings.HasPrefix(q, "given_names") && (len(res.Results) == 0 || res.Results[0].ID != ids["Jaydon"]) {
+				t.Errorf("%s: results %+v; want his twin Jaydon first", q, res.Results)
+			}
+		}
+	})
+}
+
+// rawDB opens the test database behind the store's back.
+func rawDB(t *testing.T, dbURL string) *sql.DB {
+	t.Helper()
+	driver, dsn := "pgx", dbURL
+	if strings.HasPrefix(dbURL, "sqlite:") {
+		driver, dsn = "sqlite", strings.TrimPrefix(dbURL, "sqlite:")
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -23,26 +25,135 @@ import (
 // is also seen.
 
 // Audit appends e to the audit trail in a transaction of its own, for
-// actions that write nothing else: a search, a failed sign-in.
+// actions that write nothing else: a search, a failed sign-in. It returns
+// once e is committed, with e.Seq, e.At, e.PrevMAC and e.MAC filled in.
+//
+// Entries that arrive while another is being written are appended together
+// in one transaction (a group commit): every search is audited, but the
+// database's one writer commits once per group rather than once per search.
 func (db *DB) Audit(ctx context.Context, e *domain.AuditEntry) error {
 	const op = "store.Audit"
-	tx, err := db.begin(ctx)
+	detail, err := prepareAudit(ctx, e)
 	if err != nil {
 		return internal(op, err)
 	}
-	defer tx.Rollback()
-	if err := tx.audit(ctx, e); err != nil {
-		return internal(op, err)
+	req := &auditReq{e: e, detail: detail, done: make(chan error, 1)}
+	q := &db.auditQ
+	q.mu.Lock()
+	q.pending = append(q.pending, req)
+	if !q.writing {
+		q.writing = true
+		go db.writeAudits()
 	}
-	return internal(op, tx.Commit())
+	q.mu.Unlock()
+	select {
+	case err := <-req.done:
+		return internal(op, err)
+	case <-ctx.Done():
+		// The entry may still be written: an audit entry for a search
+		// whose answer nobody received errs on the safe side.
+		return ctx.Err()
+	}
+}
+
+// auditQueue holds the entries waiting for Audit's writer.
+type auditQueue struct {
+	mu      sync.Mutex
+	pending []*auditReq
+	writing bool // a writeAudits goroutine is running
+}
+
+type auditReq struct {
+	e      *domain.AuditEntry
+	detail string
+	done   chan error
+}
+
+// maxAuditGroup bounds the entries one transaction appends, so that a
+// burst does not hold the writer for long.
+const maxAuditGroup = 256
+
+// writeAudits appends the queued entries, as many as are waiting in each
+// transaction, until the queue is empty. Each caller hears only after the
+// transaction holding its entry commits (or fails: then every entry in it
+// fails, and none is in the trail).
+func (db *DB) writeAudits() {
+	q := &db.auditQ
+	for {
+		q.mu.Lock()
+		n := min(len(q.pending), maxAuditGroup)
+		if n == 0 {
+			q.writing = false
+			q.mu.Unlock()
+			return
+		}
+		group := q.pending[:n:n]
+		q.pending = q.pending[n:]
+		if len(q.pending) == 0 {
+			q.pending = nil
+		}
+		q.mu.Unlock()
+		err := db.appendAudits(group)
+		for _, r := range group {
+			if err != nil { // not in the trail after all
+				r.e.Seq, r.e.PrevMAC, r.e.MAC = 0, "", ""
+			}
+			r.done <- err
+		}
+	}
+}
+
+// appendAudits appends group in one transaction. It runs on no caller's
+// context: a caller that gives up must not fail the others' entries.
+func (db *DB) appendAudits(group []*auditReq) error {
+	ctx := context.Background()
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var head int64
+	var prev string
+	if err := tx.auditHead(ctx, &head, &prev); err != nil {
+		return err
+	}
+	for _, r := range group {
+		head++
+		if err := tx.appendAudit(ctx, r.e, r.detail, head, prev); err != nil {
+			return err
+		}
+		prev = r.e.MAC
+	}
+	if err := tx.setAuditHead(ctx, head, prev); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // audit appends e to the audit trail inside tx, so that the entry is
 // written if and only if the action it records is. The actor defaults to
 // the user in ctx. It fills in e.Seq, e.At, e.PrevMAC and e.MAC.
 func (tx *Tx) audit(ctx context.Context, e *domain.AuditEntry) error {
+	detail, err := prepareAudit(ctx, e)
+	if err != nil {
+		return err
+	}
+	var head int64
+	var prev string
+	if err := tx.auditHead(ctx, &head, &prev); err != nil {
+		return err
+	}
+	if err := tx.appendAudit(ctx, e, detail, head+1, prev); err != nil {
+		return err
+	}
+	return tx.setAuditHead(ctx, e.Seq, e.MAC)
+}
+
+// prepareAudit checks e, fills in the actor from the user in ctx, and
+// returns its detail as stored: the work that needs no place in the chain.
+func prepareAudit(ctx context.Context, e *domain.AuditEntry) (string, error) {
 	if e.Action == "" {
-		return fmt.Errorf("audit: no action")
+		return "", fmt.Errorf("audit: no action")
 	}
 	if u := domain.UserFromContext(ctx); u != nil {
 		if e.UserID == "" {
@@ -52,30 +163,85 @@ func (tx *Tx) audit(ctx context.Context, e *domain.AuditEntry) error {
 			e.LACode = u.LACode
 		}
 	}
-	detail, err := auditDetail(e)
+	return auditDetail(e)
+}
+
+// The audit chain's statements, prepared on the write pool when the
+// database opens: on SQLite an audit transaction of its own (a search's)
+// would otherwise compile them every time.
+const (
+	auditHeadQuery   = `SELECT seq, mac FROM audit_head WHERE id = 1`
+	auditInsertQuery = `INSERT INTO audit_log (seq, at, user_id, la_code, action, child_id, detail, prev_mac, mac)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	auditSetHeadQuery = `UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1`
+)
+
+// preparedWrites are the write statements Open prepares.
+var preparedWrites = []string{auditHeadQuery, auditInsertQuery, auditSetHeadQuery}
+
+// preparedStmt returns tx's use of the write pool's prepared statement for
+// query, after the rows tx has queued, or nil where there is none.
+func (tx *Tx) preparedStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	st := tx.db.stmts.cached(tx.db.write, query)
+	if st == nil {
+		return nil, nil
+	}
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
+	return tx.Tx.StmtContext(ctx, st), nil
+}
+
+// auditExec runs an audit statement in tx, prepared where it can be.
+func (tx *Tx) auditExec(ctx context.Context, query string, args ...any) error {
+	st, err := tx.preparedStmt(ctx, query)
 	if err != nil {
 		return err
 	}
-	if tx.db.dialect.lockAudit != "" {
-		if _, err := tx.ExecContext(ctx, tx.db.dialect.lockAudit); err != nil {
-			return fmt.Errorf("audit: lock: %w", err)
-		}
+	if st == nil {
+		_, err = tx.ExecContext(ctx, query, args...)
+	} else {
+		_, err = st.ExecContext(ctx, args...)
 	}
-	var head int64
-	var prev string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, mac FROM audit_head WHERE id = 1`).Scan(&head, &prev); err != nil {
+	return err
+}
+
+// auditHead locks the chain's head (on PostgreSQL; SQLite's write
+// transactions are serialised already) and reads its seq and MAC.
+func (tx *Tx) auditHead(ctx context.Context, head *int64, prev *string) error {
+	q := auditHeadQuery + tx.db.dialect.lockAudit // locks and reads in one round trip
+	st, err := tx.preparedStmt(ctx, q)
+	if err != nil {
 		return fmt.Errorf("audit: head: %w", err)
 	}
-	e.Seq, e.At, e.PrevMAC = head+1, tx.now, prev
+	var row *sql.Row
+	if st == nil {
+		row = tx.QueryRowContext(ctx, q)
+	} else {
+		row = st.QueryRowContext(ctx)
+	}
+	if err := row.Scan(head, prev); err != nil {
+		return fmt.Errorf("audit: head: %w", err)
+	}
+	return nil
+}
+
+// appendAudit writes e as entry seq after the entry whose MAC is prev,
+// filling in e.Seq, e.At, e.PrevMAC and e.MAC.
+func (tx *Tx) appendAudit(ctx context.Context, e *domain.AuditEntry, detail string, seq int64, prev string) error {
+	e.Seq, e.At, e.PrevMAC = seq, tx.now, prev
 	at := formatTime(e.At)
 	e.MAC = tx.db.keys.AuditMAC(prev, canonicalEntry(e.Seq, at, e.UserID, e.LACode, string(e.Action), e.ChildID, detail))
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, user_id, la_code, action, child_id, detail, prev_mac, mac)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	if err := tx.auditExec(ctx, auditInsertQuery,
 		e.Seq, at, e.UserID, e.LACode, string(e.Action), e.ChildID, detail, e.PrevMAC, e.MAC); err != nil {
 		return fmt.Errorf("audit: append: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1`,
-		e.Seq, e.MAC, tx.db.headMAC(e.Seq, e.MAC)); err != nil {
+	return nil
+}
+
+// setAuditHead moves the chain's head to entry seq with MAC mac.
+func (tx *Tx) setAuditHead(ctx context.Context, seq int64, mac string) error {
+	if err := tx.auditExec(ctx, auditSetHeadQuery, seq, mac, tx.db.headMAC(seq, mac)); err != nil {
 		return fmt.Errorf("audit: head: %w", err)
 	}
 	return nil

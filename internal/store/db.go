@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -30,6 +31,11 @@ type DB struct {
 	write   *sql.DB // one connection on SQLite: SQLite has one writer
 	dialect *dialect
 	keys    *secret.Keyring
+	// stmts holds statements prepared once per pool on SQLite (see
+	// stmtCache); nil on PostgreSQL, where pgx caches them itself.
+	stmts *stmtCache
+	// auditQ gathers audit entries for a group commit (Audit).
+	auditQ auditQueue
 
 	// Now is the clock; tests move it to cross birthdays and expiries.
 	Now func() time.Time
@@ -75,6 +81,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.read.SetMaxOpenConns(8)
 		db.read.SetMaxIdleConns(8)
 		db.read.SetConnMaxIdleTime(5 * time.Minute)
+		db.stmts = &stmtCache{m: map[*sql.DB]map[string]*sql.Stmt{}}
 	} else {
 		db.write.SetMaxOpenConns(16)
 		db.write.SetMaxIdleConns(16)
@@ -96,12 +103,19 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	for _, q := range preparedWrites {
+		if _, err := db.stmts.stmt(ctx, db.write, q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s database: prepare %q: %w", d.name, q, err)
+		}
+	}
 	return db, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
+	db.stmts.close()
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()
 	}
@@ -345,6 +359,97 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	st, err := tx.stmt(ctx, query)
 	if err != nil || st == nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// stmtCache keeps statements prepared once per pool on SQLite. The
+// driver compiles the SQL of every one-shot query, which costs more than
+// running a search's small queries; a *sql.Stmt is compiled on each
+// connection the first time it runs there and kept. Only fixed SQL texts
+// (a bounded set) go through it.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[*sql.DB]map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds each pool's cache, whatever callers pass.
+const maxCachedStmts = 256
+
+// stmt returns pool's cached statement for query, or nil (run the query
+// on the pool) on PostgreSQL or when the cache is full.
+func (c *stmtCache) stmt(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
+	if c == nil {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		return nil, nil // closed
+	}
+	st := c.m[pool][query]
+	if st != nil {
+		return st, nil
+	}
+	if len(c.m[pool]) >= maxCachedStmts {
+		return nil, nil
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.m[pool] == nil {
+		c.m[pool] = map[string]*sql.Stmt{}
+	}
+	c.m[pool][query] = st
+	return st, nil
+}
+
+// cached returns pool's statement for query if it has been prepared, or
+// nil. Inside a write transaction on SQLite's one-connection write pool,
+// preparing would wait for the connection the transaction holds, so
+// write statements are prepared when the database is opened (preparedWrites).
+func (c *stmtCache) cached(pool *sql.DB, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[pool][query]
+}
+
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.m {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	c.m = nil
+}
+
+// readQuery runs a read query on the read pool, through the statement
+// cache.
+func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.stmts.stmt(ctx, db.read, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return db.read.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// readQueryRow is readQuery for one row.
+func (db *DB) readQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := db.stmts.stmt(ctx, db.read, query)
+	if err != nil || st == nil {
+		return db.read.QueryRowContext(ctx, query, args...) // reports the error itself
 	}
 	return st.QueryRowContext(ctx, args...)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -17,9 +18,10 @@ type dialect struct {
 	driver   string // database/sql driver name
 	readDSN  string
 	writeDSN string
-	// lockAudit is run inside a transaction before appending to the audit
-	// chain, so that concurrent writers take turns. SQLite's write
-	// transactions are already serialised (BEGIN IMMEDIATE).
+	// lockAudit follows the query that reads the audit chain's head in a
+	// transaction appending to it, so that concurrent appenders take turns
+	// (" FOR UPDATE" on PostgreSQL). SQLite's write transactions are
+	// already serialised (BEGIN IMMEDIATE).
 	lockAudit string
 	// lockMigrations serialises concurrent migrators.
 	lockMigrations string
@@ -42,7 +44,7 @@ func parseURL(dbURL string) (*dialect, error) {
 	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
 		return &dialect{
 			name: "postgres", driver: "pgx", readDSN: dbURL, writeDSN: dbURL,
-			lockAudit:      "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
+			lockAudit:      " FOR UPDATE",
 			lockMigrations: "SELECT pg_advisory_xact_lock(7250311)",
 		}, nil
 	case strings.HasPrefix(dbURL, "sqlite:"), !strings.Contains(dbURL, "://"):
@@ -57,9 +59,14 @@ func parseURL(dbURL string) (*dialect, error) {
 			"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 		return &dialect{
 			name: "sqlite", driver: "sqlite",
-			// Readers map the file (up to 32 GiB) and keep 64 MiB of
-			// decoded pages each: a search touches pages all over a large
-			// index, and SQLite's default 2 MiB cache churns.
+			// Readers keep 64 MiB of decoded pages each: a search touches
+			// pages all over a large index, and SQLite's default 2 MiB
+			// cache churns. They do not map the file: in WAL mode a reader
+			// drops its cache, and unmaps the file, whenever another
+			// connection has written since its last read (an audited search
+			// always has), and remapping cost more than it saved (0.72 ms of
+			// CPU a search at 100,000 children without the map, 1.14 ms with
+			// a 32 GiB one).
 			readDSN: base + "&_pragma=query_only(1)&_pragma=cache_size(-65536)",
 			// The writer gets a larger page cache: bulk loads update big
 			// indexes (64 MiB; the readers keep SQLite's default). Temporary
@@ -80,4 +87,31 @@ func (d *dialect) param(i int) string {
 		return "?"
 	}
 	return "$" + itoa(i)
+}
+
+// padTo is how many placeholders a list of n values takes in a statement
+// built in code: on SQLite n rounded up to a multiple of step, the extra
+// ones repeating the last value (IN ignores repeats), so that a few SQL
+// texts serve every call and stay prepared; n on PostgreSQL, where pgx
+// prepares each text once per connection and repeats would only inflate
+// the planner's row estimates.
+func (d *dialect) padTo(n, step int) int {
+	if d.name != "sqlite" {
+		return n
+	}
+	return (n + step - 1) / step * step
+}
+
+// Analyze refreshes PostgreSQL's planner statistics, as autovacuum does
+// some time after a bulk load. Until then (or where autovacuum is off) the
+// planner guesses the index's row counts and can choose to scan a whole
+// table for a search: 200 ms instead of 0.3 ms at 100,000 children. It
+// does nothing on SQLite, whose planner the store's queries are written
+// for without statistics.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.dialect.name != "postgres" {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `ANALYZE`)
+	return internal("store.Analyze", err)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/match"
@@ -30,6 +31,172 @@ type MatchData struct {
 	// however the copy was written.
 	Shielded bool `json:"-"`
 	Archived bool `json:"-"`
+}
+
+// decodeMatchData reads match data as stored (json.Marshal of MatchData).
+// A search decodes one for each of its candidates, and encoding/json's
+// reflection was a tenth of a search's time at a million children, so the
+// form json.Marshal writes is read directly: an object of the known keys
+// whose values are strings, or arrays of strings, without escapes. Anything
+// else (a name with an apostrophe, which json.Marshal escapes, say) is left
+// to encoding/json, so the result is always what json.Unmarshal gives.
+func decodeMatchData(data string, m *MatchData) error {
+	if fastMatchData(data, m) {
+		return nil
+	}
+	*m = MatchData{}
+	return json.Unmarshal([]byte(data), m)
+}
+
+// fastMatchData decodes data into m, reporting false for anything outside
+// the plain form decodeMatchData describes.
+func fastMatchData(data string, m *MatchData) bool {
+	*m = MatchData{}
+	i := 0
+	skip := func() {
+		for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+			i++
+		}
+	}
+	str := func() (string, bool) {
+		if i >= len(data) || data[i] != '"' {
+			return "", false
+		}
+		j := i + 1
+		ascii := true
+		for j < len(data) && data[j] != '"' {
+			c := data[j]
+			if c == '\\' || c < 0x20 {
+				return "", false
+			}
+			if c >= 0x80 {
+				ascii = false
+			}
+			j++
+		}
+		if j >= len(data) {
+			return "", false
+		}
+		v := data[i+1 : j]
+		if !ascii && !utf8.ValidString(v) {
+			return "", false
+		}
+		i = j + 1
+		return v, true
+	}
+	strs := func() ([]string, bool) {
+		if i >= len(data) || data[i] != '[' {
+			return nil, false
+		}
+		i++
+		skip()
+		var out []string
+		if i < len(data) && data[i] == ']' {
+			i++
+			return []string{}, true
+		}
+		for {
+			skip()
+			v, ok := str()
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+			skip()
+			if i >= len(data) {
+				return nil, false
+			}
+			if data[i] == ']' {
+				i++
+				return out, true
+			}
+			if data[i] != ',' {
+				return nil, false
+			}
+			i++
+		}
+	}
+	skip()
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i++
+	seen := 0
+	for {
+		skip()
+		if i < len(data) && data[i] == '}' && seen == 0 {
+			i++
+			break
+		}
+		key, ok := str()
+		if !ok {
+			return false
+		}
+		skip()
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		i++
+		skip()
+		var bit int
+		switch key {
+		case "g", "f", "d", "s", "t", "la":
+			v, ok := str()
+			if !ok {
+				return false
+			}
+			switch key {
+			case "g":
+				m.GivenNames, bit = v, 1
+			case "f":
+				m.FamilyName, bit = v, 2
+			case "d":
+				if m.DateOfBirth.UnmarshalText([]byte(v)) != nil {
+					return false
+				}
+				bit = 4
+			case "s":
+				m.Gender, bit = domain.Gender(v), 8
+			case "t":
+				m.Town, bit = v, 16
+			case "la":
+				m.LACode, bit = v, 32
+			}
+		case "fn", "p", "i":
+			v, ok := strs()
+			if !ok {
+				return false
+			}
+			switch key {
+			case "fn":
+				m.FormerNames, bit = v, 64
+			case "p":
+				m.Postcodes, bit = v, 128
+			case "i":
+				m.Identifiers, bit = v, 256
+			}
+		default:
+			return false
+		}
+		if seen&bit != 0 {
+			return false // a repeated key: encoding/json's rules decide
+		}
+		seen |= bit
+		skip()
+		if i >= len(data) {
+			return false
+		}
+		if data[i] == '}' {
+			i++
+			break
+		}
+		if data[i] != ',' {
+			return false
+		}
+		i++
+	}
+	skip()
+	return i == len(data)
 }
 
 // Record returns the data as the match package takes it.
@@ -180,8 +347,108 @@ func (tx *Tx) deleteIndex(ctx context.Context, id domain.ID) error {
 // Candidates returns up to limit children holding any of keys, those
 // holding the most first.
 func (db *DB) Candidates(ctx context.Context, keys []string, limit int) ([]Candidate, error) {
-	out, err := queryCandidates(ctx, db.read, db.dialect, keys, limit)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	query, args := candidateQuery(db.dialect, keys, limit)
+	rows, err := db.readQuery(ctx, query, args...)
+	if err != nil {
+		return nil, internal("store.Candidates", err)
+	}
+	out, err := scanCandidates(rows)
 	return out, internal("store.Candidates", err)
+}
+
+// SearchCandidates is Candidates for a search: it reads the index alone,
+// not the children table, which would double the pages a search reads. So
+// its candidates' Shielded and Archived are unset and their LACode is the
+// stored copy's: ChildFlags gives the record's own, and the search asks it
+// for the few candidates that pass its threshold. (An archived child's
+// index entries are removed when it is archived; ChildFlags decides all
+// the same.)
+func (db *DB) SearchCandidates(ctx context.Context, keys []string, limit int) ([]Candidate, error) {
+	const op = "store.SearchCandidates"
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	n := db.dialect.padTo(len(keys), candidateKeyStep)
+	var sb strings.Builder
+	args := make([]any, 0, n+1)
+	sb.WriteString(`SELECT m.child_id, c.n, m.data FROM child_match m JOIN (
+		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(db.dialect.param(i + 1))
+		args = append(args, keys[min(i, len(keys)-1)])
+	}
+	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + db.dialect.param(n+1) + `) c ON c.child_id = m.child_id
+		ORDER BY c.n DESC, m.child_id`)
+	args = append(args, limit)
+	rows, err := db.readQuery(ctx, sb.String(), args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		var id, data string
+		if err := rows.Scan(&id, &c.Hits, &data); err != nil {
+			return nil, internal(op, err)
+		}
+		if err := decodeMatchData(data, &c.MatchData); err != nil {
+			return nil, internal(op, err)
+		}
+		c.ID = domain.ID(id)
+		out = append(out, c)
+	}
+	return out, internal(op, rows.Err())
+}
+
+// ChildFlags is what the children table says of a child that search
+// needs beyond its match data.
+type ChildFlags struct {
+	Shielded bool
+	Archived bool
+	LACode   string
+}
+
+// ChildFlags returns the flags of the children with the given IDs that
+// exist.
+func (db *DB) ChildFlags(ctx context.Context, ids []domain.ID) (map[domain.ID]ChildFlags, error) {
+	const op = "store.ChildFlags"
+	out := make(map[domain.ID]ChildFlags, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	n := db.dialect.padTo(len(ids), 4)
+	var q strings.Builder
+	args := make([]any, n)
+	q.WriteString(`SELECT id, shielded, archived_on <> '', la_code FROM children WHERE id IN (`)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(db.dialect.param(i + 1))
+		args[i] = string(ids[min(i, len(ids)-1)])
+	}
+	q.WriteString(")")
+	rows, err := db.readQuery(ctx, q.String(), args...)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var f ChildFlags
+		if err := rows.Scan(&id, &f.Shielded, &f.Archived, &f.LACode); err != nil {
+			return nil, internal(op, err)
+		}
+		out[domain.ID(id)] = f
+	}
+	return out, internal(op, rows.Err())
 }
 
 // queryer runs a query on a pool or in a transaction.
@@ -195,28 +462,44 @@ func queryCandidates(ctx context.Context, q queryer, d *dialect, keys []string, 
 	if len(keys) == 0 {
 		return nil, nil
 	}
+	query, args := candidateQuery(d, keys, limit)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanCandidates(rows)
+}
+
+// candidateKeyStep is the multiple the number of keys a candidate query
+// takes is rounded up to on SQLite (padTo).
+const candidateKeyStep = 8
+
+// candidateQuery is the SQL and arguments of a candidate query.
+func candidateQuery(d *dialect, keys []string, limit int) (string, []any) {
+	n := d.padTo(len(keys), candidateKeyStep)
 	var sb strings.Builder
-	args := make([]any, 0, len(keys)+1)
+	args := make([]any, 0, n+1)
 	sb.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded, ch.la_code, ch.archived_on FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
-	for i, k := range keys {
+	for i := 0; i < n; i++ {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString(d.param(i + 1))
-		args = append(args, k)
+		args = append(args, keys[min(i, len(keys)-1)])
 	}
 	// Archived children are skipped here rather than in a WHERE clause:
 	// given one, SQLite 3.54 drives the join from children's archived_on
 	// index and reads every child (seconds on a million).
-	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + d.param(len(keys)+1) + `) c ON c.child_id = m.child_id
+	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + d.param(n+1) + `) c ON c.child_id = m.child_id
 		JOIN children ch ON ch.id = m.child_id
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
-	rows, err := q.QueryContext(ctx, sb.String(), args...)
-	if err != nil {
-		return nil, err
-	}
+	return sb.String(), args
+}
+
+// scanCandidates reads a candidate query's rows and closes them.
+func scanCandidates(rows *sql.Rows) ([]Candidate, error) {
 	defer rows.Close()
 	var out []Candidate
 	for rows.Next() {
@@ -228,7 +511,7 @@ func queryCandidates(ctx context.Context, q queryer, d *dialect, keys []string, 
 		if archived != "" {
 			continue // gone from search
 		}
-		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
+		if err := decodeMatchData(data, &c.MatchData); err != nil {
 			return nil, err
 		}
 		c.ID, c.LACode = domain.ID(id), la
@@ -263,7 +546,7 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 		args[i] = string(id)
 	}
 	q.WriteString(")")
-	rows, err := db.read.QueryContext(ctx, q.String(), args...)
+	rows, err := db.readQuery(ctx, q.String(), args...)
 	if err != nil {
 		return nil, internal(op, err)
 	}
@@ -276,7 +559,7 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 			return nil, internal(op, err)
 		}
 		c := Candidate{ID: domain.ID(id)}
-		if err := json.Unmarshal([]byte(data), &c.MatchData); err != nil {
+		if err := decodeMatchData(data, &c.MatchData); err != nil {
 			return nil, internal(op, err)
 		}
 		c.Shielded, c.Archived, c.LACode = shielded, archived, la

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -86,13 +88,14 @@ func (db *DB) RecordSignInFailure(ctx context.Context, u *domain.User, username,
 }
 
 // SessionUser returns the session with the given ID (the hash of its
-// token) and its user, or ENotFound. It does not judge expiry.
+// token) and its user, or ENotFound. It does not judge expiry. It runs on
+// every authenticated request, so it reads both in one prepared query.
 func (db *DB) SessionUser(ctx context.Context, id string) (*domain.Session, *domain.User, error) {
 	const op = "store.SessionUser"
 	var s domain.Session
 	var kind, created, seen, expires string
-	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, kind, created_at, last_seen_at, expires_at, revoked
-		FROM sessions WHERE id = $1`, id).Scan(&s.ID, &s.UserID, &kind, &created, &seen, &expires, &s.Revoked)
+	row := db.readQueryRow(ctx, sessionUserQuery, id)
+	u, _, err := scanUser(prefixScan{row, []any{&s.ID, &s.UserID, &kind, &created, &seen, &expires, &s.Revoked}})
 	if isNoRows(err) {
 		return nil, nil, internal(op, domain.Errorf(domain.ENotFound, "no such session"))
 	}
@@ -100,12 +103,26 @@ func (db *DB) SessionUser(ctx context.Context, id string) (*domain.Session, *dom
 		return nil, nil, internal(op, err)
 	}
 	s.Kind, s.CreatedAt, s.LastSeenAt, s.ExpiresAt = domain.SessionKind(kind), parseTime(created), parseTime(seen), parseTime(expires)
-	u, err := db.User(ctx, s.UserID)
-	if err != nil {
-		return nil, nil, internal(op, err)
-	}
 	return &s, u, nil
 }
+
+// sessionUserQuery reads a session and its user's userColumns.
+var sessionUserQuery = func() string {
+	cols := strings.Split(userColumns, ",")
+	for i, c := range cols {
+		cols[i] = "u." + strings.TrimSpace(c)
+	}
+	return `SELECT s.id, s.user_id, s.kind, s.created_at, s.last_seen_at, s.expires_at, s.revoked, ` +
+		strings.Join(cols, ", ") + ` FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`
+}()
+
+// prefixScan scans a row's first columns into pre and passes the rest on.
+type prefixScan struct {
+	row *sql.Row
+	pre []any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.pre, dest...)...) }
 
 // TouchSession records activity on a session now.
 func (db *DB) TouchSession(ctx context.Context, id string) error {
