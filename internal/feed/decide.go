@@ -60,9 +60,10 @@ func (n *names) add(given string) {
 // letter substituted, dropped, added or two swapped, the initial kept),
 // their other given names agree where both have them, and one of the two is
 // a name no child and no held record has, nor the nickname table, while the
-// other is a name other children have. Twins are given real names (Lyla
-// and Layla): a twin's name is known once the directory holds the twin or
-// holds the twin's record for review, which a source sent before.
+// other is a name other children have (or one the nickname table has, when
+// both have other given names and they agree). Twins are given real names
+// (Lyla and Layla): a twin's name is known once the directory holds the
+// twin or holds the twin's record for review, which a source sent before.
 func (n *names) typo(rec, cand string, child domain.ID) bool {
 	if n == nil || n.created[child] {
 		return false
@@ -80,7 +81,11 @@ func (n *names) typo(rec, cand string, child domain.ID) bool {
 	rn, cn := n.count[rf], n.count[cf]-1
 	unknownRec := rn == 0 && !inTable(rf)
 	unknownCand := cn <= 0 && !inTable(cf)
-	return unknownRec && cn > 0 || unknownCand && rn > 0
+	// A name in the nickname table is a real name though no other child
+	// has it yet (Teddy beside Tdedy), when the other given names agree.
+	sameRest := rr != "" && rr == cr
+	known := func(count int, s string) bool { return count > 0 || sameRest && inTable(s) }
+	return unknownRec && known(cn, cf) || unknownCand && known(rn, rf)
 }
 
 func decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
@@ -184,6 +189,8 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 //     may carry the other twin's number;)
 //   - an NHS number or UPN disagrees: twins (Harry and Harvey, each with
 //     their own number), so a new child rather than a doubt;
+//   - both have further given names and none is shared (Ellie Mia and
+//     Ellie-May Maeve): twins, a new child;
 //   - the only doubt is a nickname for the first given name (William and
 //     Bill, everything else exact): twins are not given a name and its
 //     nickname, so link.
@@ -196,6 +203,8 @@ func refine(model *match.Model, v match.Vector, d match.Decision, p float64, rec
 	switch {
 	case l[match.FieldIdentifier] == match.IDDisagree:
 		return match.NewChild
+	case otherNamesDiffer(recGiven, candGiven):
+		return match.NewChild
 	case strong && compactName(recGiven) == compactName(candGiven):
 		return match.Link
 	case strong && nicknameOnly(v) && trueNickname(recGiven, candGiven):
@@ -205,28 +214,29 @@ func refine(model *match.Model, v match.Vector, d match.Decision, p float64, rec
 }
 
 // trueNickname reports whether two first given names in one nickname group
-// are far apart in spelling (William and Bill, Jacob and Jake), not
-// variants twins are given (Sophie and Sophia, Mia and Maya), and no other
-// given names contradict.
+// are a name and another form of it (William and Bill, Henry and Harry,
+// Alfie and Alf: match.OtherForm), not spellings twins are given (Sophie
+// and Sophia, Mia and Maya), and no other given names contradict.
 func trueNickname(a, b string) bool {
-	af, ar, _ := strings.Cut(match.Name(a), " ")
-	bf, br, _ := strings.Cut(match.Name(b), " ")
+	_, ar := match.FirstGiven(a)
+	_, br := match.FirstGiven(b)
 	if ar != "" && br != "" && ar != br {
 		return false
 	}
-	return match.DamerauLevenshtein(af, bf) >= 3
+	return match.OtherForm(a, b)
 }
 
 // otherNamesDiffer reports whether both given-names fields have names
-// after the first and none of them is shared.
+// after the first (match.FirstGiven: the whole of a hyphenated first name
+// is the first) and none of them is shared.
 func otherNamesDiffer(a, b string) bool {
-	at := match.NameTokens(a)
-	bt := match.NameTokens(b)
-	if len(at) < 2 || len(bt) < 2 {
+	_, ar := match.FirstGiven(a)
+	_, br := match.FirstGiven(b)
+	if ar == "" || br == "" {
 		return false
 	}
-	for _, x := range at[1:] {
-		for _, y := range bt[1:] {
+	for _, x := range strings.Fields(ar) {
+		for _, y := range strings.Fields(br) {
 			if x == y {
 				return false
 			}

@@ -326,6 +326,16 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 		{"spelling of a hyphen", rec("EllieMay Kayla"), []store.ImportCandidate{child("A", "Ellie-May Kayla")}, match.Link, "A"},
 		{"twin's record with the other twin's NHS number", rec("Harvey", "nhs:1"), []store.ImportCandidate{child("A", "Harry", "nhs:1")}, match.Review, ""},
 		{"different child entirely", rec("Harvey"), []store.ImportCandidate{child("A", "Oliver")}, match.NewChild, ""},
+		{"another form of the name", rec("Henry"), []store.ImportCandidate{child("A", "Harry")}, match.Link, "A"},
+		{"a short form", rec("Alf James"), []store.ImportCandidate{child("A", "Alfie James")}, match.Link, "A"},
+		{"a spelling twins are given", rec("Sophia"), []store.ImportCandidate{child("A", "Sophie")}, match.Review, ""},
+		{"hyphenated first name beside its first part", rec("Ellie Mia"), []store.ImportCandidate{child("A", "Ellie-May Maeve")}, match.NewChild, ""},
+		{"hyphen written as a space", rec("Ellie May"), []store.ImportCandidate{child("A", "Ellie-May")}, match.Link, "A"},
+		{"sound-alike twin with the date a day out", func() match.Record {
+			r := rec("Harvey")
+			r.DateOfBirth = dob.AddDays(1)
+			return r
+		}(), []store.ImportCandidate{child("A", "Harry")}, match.Review, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -35,6 +37,27 @@ func generate(tb testing.TB, n int, seed uint64) string {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// generateIn is generate into dir, or nothing when dir already holds the
+// extracts of the same population (its stamp file says so), so that repeated
+// quality runs at 100,000 children generate once.
+func generateIn(tb testing.TB, dir string, n int, seed uint64) {
+	tb.Helper()
+	stampPath := filepath.Join(dir, "population.txt")
+	stamp := fmt.Sprintf("children=%d seed=%d\n", n, seed)
+	if b, err := os.ReadFile(stampPath); err == nil && string(b) == stamp {
+		return
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "sources")); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := gen.Write(context.Background(), gen.Config{Children: n, Seed: seed, Noise: gen.DefaultNoise()}, dir); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // importFile imports one generated extract.
@@ -207,8 +230,11 @@ func multipleBirths(tb testing.TB, n int, seed uint64) map[string]string {
 // TestQuality imports generated extracts and measures the links against
 // the truth. It runs on a small population always; set
 // CONTACTPOINT_QUALITY_CHILDREN (say 100000) for the benchmark figures,
-// CONTACTPOINT_QUALITY_DB=postgres to run it on PostgreSQL, and
-// CONTACTPOINT_QUALITY_SOURCES=all to import all five extracts.
+// CONTACTPOINT_QUALITY_DB=postgres to run it on PostgreSQL,
+// CONTACTPOINT_QUALITY_SOURCES=all to import all five extracts,
+// CONTACTPOINT_QUALITY_DIR to a directory to generate the extracts once and
+// reuse them, and CONTACTPOINT_QUALITY_DUMP to a file to write every wrong
+// link and missed link there with the records and their comparison.
 func TestQuality(t *testing.T) {
 	n := 2000
 	if s := os.Getenv("CONTACTPOINT_QUALITY_CHILDREN"); s != "" {
@@ -219,7 +245,12 @@ func TestQuality(t *testing.T) {
 	}
 	const seed = 7
 	start := time.Now()
-	dir := generate(t, n, seed)
+	dir := os.Getenv("CONTACTPOINT_QUALITY_DIR")
+	if dir == "" {
+		dir = generate(t, n, seed)
+	} else {
+		generateIn(t, dir, n, seed)
+	}
 	t.Logf("generated %d children in %s", n, time.Since(start).Round(time.Millisecond))
 	url := storetest.SQLiteURL(t)
 	if os.Getenv("CONTACTPOINT_QUALITY_DB") == "postgres" {
@@ -245,8 +276,12 @@ func TestQuality(t *testing.T) {
 			len(s.Warnings), d.Round(time.Millisecond), float64(s.Read)/d.Seconds())
 	}
 	t.Logf("imported %d records in %s: %.0f records/s", total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
-	q := measure(links(t, db), readTruth(t, dir), multipleBirths(t, n, seed), in)
+	got, truth, twinOf := links(t, db), readTruth(t, dir), multipleBirths(t, n, seed)
+	q := measure(got, truth, twinOf, in)
 	t.Logf("%s", q)
+	if path := os.Getenv("CONTACTPOINT_QUALITY_DUMP"); path != "" {
+		dumpErrors(t, db, path, dir, &model, got, truth, twinOf, sources)
+	}
 	if q.TwinsMerged != 0 {
 		t.Errorf("twins merged: %d; want 0", q.TwinsMerged)
 	}
@@ -259,4 +294,252 @@ func TestQuality(t *testing.T) {
 	if share := float64(q.Review) / float64(q.Records); share > 0.01 {
 		t.Errorf("review share %.4f; want ≤ 0.01", share)
 	}
+}
+
+// dumpRec is a source record as the quality dump shows it.
+type dumpRec struct {
+	key    recKey
+	order  int // import order: source, then line
+	person string
+	child  string // "" in review
+	p      *feed.Parsed
+	m      match.Record
+}
+
+func (r *dumpRec) String() string {
+	c := &r.p.Child
+	child := r.child
+	if child == "" {
+		child = "REVIEW"
+	}
+	return fmt.Sprintf("%s/%s person=%s child=%s given=%q family=%q former=%q dob=%s gender=%s postcodes=%q nhs=%s upn=%s la=%s",
+		r.key.source, r.key.id, r.person, child, c.GivenNames, c.FamilyName, c.FormerFamilyNames, c.DateOfBirth,
+		c.Gender, r.m.Postcodes, r.p.NHSNumber, r.p.UPN, c.LACode)
+}
+
+// loadRecords reads the generated extracts of sources as the importer
+// validates them.
+func loadRecords(tb testing.TB, dir string, sources []string) map[recKey]*dumpRec {
+	tb.Helper()
+	out := map[recKey]*dumpRec{}
+	for si, src := range sources {
+		path := filepath.Join(dir, "sources", src+".csv")
+		f, err := os.Open(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		r, err := feed.NewReader(path, f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for {
+			rec, line, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue // rejected rows are not in the truth's links
+			}
+			p, _, err := feed.Validate(rec, line, src, genToday)
+			if err != nil {
+				continue
+			}
+			m := match.Record{GivenNames: p.Child.GivenNames, FamilyName: p.Child.FamilyName,
+				FormerFamilyNames: p.Child.FormerFamilyNames, DateOfBirth: p.Child.DateOfBirth, Gender: p.Child.Gender}
+			for _, current := range []bool{true, false} {
+				for _, a := range p.Child.Addresses {
+					if a.To.IsZero() == current && a.Postcode != "" {
+						m.Postcodes = append(m.Postcodes, a.Postcode)
+					}
+				}
+			}
+			if p.NHSNumber != "" {
+				m.Identifiers = append(m.Identifiers, string(domain.IdentifierNHS)+":"+p.NHSNumber)
+			}
+			if p.UPN != "" {
+				m.Identifiers = append(m.Identifiers, string(domain.IdentifierUPN)+":"+p.UPN)
+			}
+			k := recKey{src, p.SourceRecordID}
+			out[k] = &dumpRec{key: k, order: si<<32 | line, p: p, m: m}
+		}
+		f.Close()
+	}
+	return out
+}
+
+var levelNames = [match.NumFields][]string{
+	match.FieldGiven:      {"missing", "exact", "nickname", "middle", "phonetic", "jw92", "jw85", "initial", "disagree"},
+	match.FieldFamily:     {"missing", "exact", "part", "phonetic", "jw92", "jw85", "swapped", "disagree"},
+	match.FieldDOB:        {"missing", "exact", "transposed", "one-day", "year-month", "year", "disagree"},
+	match.FieldGender:     {"missing", "agree", "disagree"},
+	match.FieldPostcode:   {"missing", "exact", "previous", "district", "area", "disagree"},
+	match.FieldIdentifier: {"missing", "agree", "disagree"},
+}
+
+// pattern is a vector's levels by name.
+func pattern(v match.Vector) string {
+	var b []byte
+	for f := match.Field(0); f < match.NumFields; f++ {
+		if f > 0 {
+			b = append(b, ' ')
+		}
+		b = fmt.Appendf(b, "%s=%s", f, levelNames[f][v.Levels[f]])
+	}
+	return string(b)
+}
+
+// sharesKey reports whether either record would find the other by
+// blocking keys (one's query keys among the other's stored keys).
+func sharesKey(a, b match.Record) bool {
+	meets := func(q, s []string) bool {
+		set := map[string]bool{}
+		for _, k := range s {
+			set[k] = true
+		}
+		for _, k := range q {
+			if set[k] {
+				return true
+			}
+		}
+		return false
+	}
+	return meets(match.QueryKeys(a), match.Keys(b)) || meets(match.QueryKeys(b), match.Keys(a))
+}
+
+// comparison describes the pair: levels with weights, total, probability,
+// the model's classification and whether blocking brings them together.
+func comparison(model *match.Model, a, b *dumpRec) (string, string) {
+	v := match.Compare(a.m, b.m)
+	var s []byte
+	for f := match.Field(0); f < match.NumFields; f++ {
+		s = fmt.Appendf(s, "%s=%s(%+.1f) ", f, levelNames[f][v.Levels[f]], model.Weight(f, v.Levels[f]))
+	}
+	d, p := model.Classify(v)
+	s = fmt.Appendf(s, "total=%+.1f p=%.4f classify=%s blocked-together=%v", model.MatchWeight(v), p, d, sharesKey(a.m, b.m))
+	return string(s), pattern(v)
+}
+
+// dumpErrors writes to path every merged pair of twins, every wrong link
+// and every missed link (records of one child left in review or split
+// between children), each with both records and their comparison, then
+// every review item with its reason and candidates (RIGHT marks a candidate
+// holding the record's person), then the commonest patterns of each kind.
+func dumpErrors(tb testing.TB, db *store.DB, path, dir string, model *match.Model, got, truth map[recKey]string, twinOf map[string]string, sources []string) {
+	tb.Helper()
+	recs := loadRecords(tb, dir, sources)
+	byChild := map[string][]*dumpRec{}
+	byPerson := map[string][]*dumpRec{}
+	for k, r := range recs {
+		person, ok := truth[k]
+		if !ok {
+			continue
+		}
+		r.person, r.child = person, got[k]
+		byPerson[person] = append(byPerson[person], r)
+		if r.child != "" {
+			byChild[r.child] = append(byChild[r.child], r)
+		}
+	}
+	sortRecs := func(rs []*dumpRec) {
+		slices.SortFunc(rs, func(a, b *dumpRec) int { return a.order - b.order })
+	}
+	var out []byte
+	patterns := map[string]map[string]int{}
+	count := func(kind, pat string) {
+		if patterns[kind] == nil {
+			patterns[kind] = map[string]int{}
+		}
+		patterns[kind][pat]++
+	}
+	pair := func(kind string, a, b *dumpRec) {
+		c, pat := comparison(model, a, b)
+		count(kind, pat)
+		out = fmt.Appendf(out, "%s\n  A %s\n  B %s\n  %s\n", kind, a, b, c)
+	}
+	children := slices.Sorted(maps.Keys(byChild))
+	for _, child := range children {
+		rs := byChild[child]
+		sortRecs(rs)
+		for i, a := range rs {
+			for _, b := range rs[i+1:] {
+				if a.person == b.person {
+					continue
+				}
+				kind := "WRONG-LINK"
+				if twinOf[a.person] != "" && twinOf[a.person] == twinOf[b.person] {
+					kind = "TWINS-MERGED"
+				}
+				pair(kind, a, b)
+			}
+		}
+	}
+	for _, person := range slices.Sorted(maps.Keys(byPerson)) {
+		rs := byPerson[person]
+		sortRecs(rs)
+		for i, a := range rs {
+			for _, b := range rs[i+1:] {
+				switch {
+				case a.child == "" || b.child == "":
+					pair("MISSED-REVIEW", a, b)
+				case a.child != b.child:
+					pair("MISSED-SPLIT", a, b)
+				}
+			}
+		}
+	}
+	items, err := db.ReviewList(context.Background(), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	persons := map[string][]string{} // child → persons
+	for k, child := range got {
+		if child != "" && !slices.Contains(persons[child], truth[k]) {
+			persons[child] = append(persons[child], truth[k])
+		}
+	}
+	for _, it := range items {
+		r := recs[recKey{it.Source, it.RecordID}]
+		if r == nil {
+			continue
+		}
+		right := "right-absent"
+		if len(byPerson[r.person]) == 1 {
+			right = "alone"
+		}
+		out = fmt.Appendf(out, "REVIEW %q\n  R %s\n", it.Reason, r)
+		for _, c := range it.Candidates {
+			mark := ""
+			ps := persons[string(c.ChildID)]
+			var levels []byte
+			for i, f := range c.Fields {
+				levels = fmt.Appendf(levels, "%s=%s(%+.1f) ", f.Field, levelNames[i][f.Level], f.Weight)
+			}
+			if slices.Contains(ps, r.person) {
+				mark = " RIGHT"
+				right = "right-" + c.Decision + " " + string(levels)
+			}
+			out = fmt.Appendf(out, "  C%s %s persons=%v decision=%s p=%.4f weight=%+.1f %s\n", mark, c.ChildID, ps, c.Decision, c.Probability, c.Weight, levels)
+			for _, o := range byChild[string(c.ChildID)] {
+				out = fmt.Appendf(out, "      %s\n", o)
+			}
+		}
+		count("REVIEW "+it.Reason, right)
+	}
+	out = append(out, "\nPATTERNS\n"...)
+	for _, kind := range slices.Sorted(maps.Keys(patterns)) {
+		ps := patterns[kind]
+		keys := slices.SortedFunc(maps.Keys(ps), func(a, b string) int { return ps[b] - ps[a] })
+		total := 0
+		for _, n := range ps {
+			total += n
+		}
+		out = fmt.Appendf(out, "%s: %d pairs\n", kind, total)
+		for _, k := range keys {
+			out = fmt.Appendf(out, "  %5d %s\n", ps[k], k)
+		}
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("wrote the wrong and missed links to %s", path)
 }

@@ -2,6 +2,8 @@ package match
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 )
@@ -58,7 +60,7 @@ const (
 	GivenMissing  Level = iota // either side has no given name
 	GivenExact                 // first given names equal
 	GivenNickname              // first given names in one nickname group (Bill, William)
-	GivenMiddle                // another given name equals or is a nickname of one on the other side
+	GivenMiddle                // one side's first given name equals, or is a nickname of, another given name on the other
 	GivenPhonetic              // first given names share a Double Metaphone code
 	GivenJW92                  // first given names have Jaro-Winkler ≥ 0.92
 	GivenJW85                  // first given names have Jaro-Winkler ≥ 0.85
@@ -153,8 +155,13 @@ func (t *token) soundsLike(u *token) bool {
 // query against hundreds of candidates should prepare the query once. Build
 // it with Prepare; the zero Prepared is a record with nothing known.
 type Prepared struct {
-	given      []token // given-name parts, then all joined when more than one
-	nGiven     int     // number of parts in given
+	given  []token // given-name parts, then all joined when more than one
+	nGiven int     // number of parts in given
+	// firstGiven is the first given name when it is hyphenated
+	// (Ellie-May: ELLIEMAY, of firstParts parts), for comparison: its
+	// first part alone (ELLIE) is not the child's first name.
+	firstGiven token
+	firstParts int
 	family     []token // family-name parts, then joined
 	familyFull string  // family name without spaces
 	former     []token // parts and joined forms of former family names
@@ -179,6 +186,15 @@ func (p *Prepared) set(r Record) {
 	var n int
 	buf, n = appendTokens(buf, Name(r.GivenNames))
 	p.given, p.nGiven = buf[:len(buf):len(buf)], n
+	p.firstGiven, p.firstParts = token{}, 0
+	if n > 1 {
+		if w := firstWord(r.GivenNames); strings.IndexFunc(w, separates) >= 0 {
+			w = Name(w)
+			if strings.IndexByte(w, ' ') > 0 {
+				p.firstGiven, p.firstParts = newToken(strings.ReplaceAll(w, " ", "")), strings.Count(w, " ")+1
+			}
+		}
+	}
 	buf = buf[len(buf):]
 	fam := Name(r.FamilyName)
 	buf, _ = appendTokens(buf, fam)
@@ -228,8 +244,126 @@ func appendTokens(dst []token, n string) ([]token, int) {
 	return append(dst, newToken(strings.ReplaceAll(n, " ", ""))), parts
 }
 
-// first returns the first given name, which must exist.
-func (p *Prepared) first() *token { return &p.given[0] }
+// first returns the first given name, which must exist: the whole of a
+// hyphenated one.
+func (p *Prepared) first() *token {
+	if p.firstParts > 0 {
+		return &p.firstGiven
+	}
+	return &p.given[0]
+}
+
+// firstPartOf reports whether p's first given name is the first part of
+// q's hyphenated one (Lily for Lily-Rose), as a short form of it.
+func (p *Prepared) firstPartOf(q *Prepared) bool {
+	return p.firstParts == 0 && q.firstParts > 0 && len(p.given[0].s) > 1 && p.given[0].s == q.given[0].s
+}
+
+// firstIn reports whether p's first given name equals, or shares a
+// nickname group with, one of q's other given names (or q's names run
+// together): a child known by a middle name (James for William James). Two
+// children who share only a middle name (Niamh Aleena, Iris Aleena) do not
+// agree here: a middle name is often a family name given to brothers and
+// sisters alike.
+func (p *Prepared) firstIn(q *Prepared) bool {
+	x := p.first()
+	if len(x.s) < 2 {
+		return false
+	}
+	skip := max(q.firstParts, 1) // the parts of q's own first name
+	for j := skip; j < len(q.given); j++ {
+		y := &q.given[j]
+		if x.s == y.s || sharesRoot(x.roots, y.roots) {
+			return true
+		}
+	}
+	return false
+}
+
+// FirstGiven splits a given-names field into its first given name, whole
+// when hyphenated, and the others, normalised with Name and without
+// spaces in the first: "Ellie-May Rose" is ELLIEMAY and ROSE.
+func FirstGiven(s string) (first, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	w := firstWord(s)
+	first = strings.ReplaceAll(Name(w), " ", "")
+	rest = Name(s[len(w):])
+	if first == "" {
+		first, rest, _ = strings.Cut(rest, " ")
+	}
+	return first, rest
+}
+
+// OtherForm reports whether the first given names of two given-names
+// fields are a name and another form of it (Henry and Harry, William and
+// Bill, Alfie and Alf, Matilda and Tilda, Lily for Lily-Rose, each pair in
+// one nickname group or a hyphenated name and its first part) rather than
+// two spellings of one name (Sophie and Sophia, Lily and Lilly, Zara and
+// Sara, Mohammed and Muhammad). Parents give twins two spellings, never a
+// name and its short form, so only the first may be taken for one child. Spellings sound
+// alike (share a Double Metaphone code) or are one typing error apart; a
+// short form that begins or ends the full name and is at least two letters
+// shorter (Alf, Josh, Tilda) is another form however it sounds.
+func OtherForm(a, b string) bool {
+	pa, pb := Prepare(Record{GivenNames: a}), Prepare(Record{GivenNames: b})
+	if len(pa.given) == 0 || len(pb.given) == 0 {
+		return false
+	}
+	if pa.firstPartOf(pb) || pb.firstPartOf(pa) {
+		return true
+	}
+	x, y := pa.first().s, pb.first().s
+	if x == y || !sharesRoot(pa.first().roots, pb.first().roots) {
+		return false
+	}
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(x) >= 2 && len(y)-len(x) >= 2 && (strings.HasPrefix(y, x) || strings.HasSuffix(y, x)) {
+		return true
+	}
+	if DamerauLevenshtein(x, y) <= 1 {
+		return false
+	}
+	tx, ty := newToken(x), newToken(y)
+	return !tx.soundsLike(&ty)
+}
+
+// separates reports whether Name treats r as separating the parts of a
+// name (Ellie-May, J.R.).
+func separates(r rune) bool {
+	switch r {
+	case '-', '.', ',', '/', '_', '&', '+':
+		return true
+	}
+	return r >= utf8.RuneSelf && unicode.Is(unicode.Pd, r)
+}
+
+// firstWord returns the first word of s, up to white space.
+func firstWord(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// joinsTo reports whether p's first n given-name parts, joined, are s: a
+// hyphenated first name written with a space (Ellie May for Ellie-May).
+func (p *Prepared) joinsTo(n int, s string) bool {
+	if p.nGiven < n || n < 2 {
+		return false
+	}
+	rest := s
+	for i := range n {
+		part := p.given[i].s
+		if !strings.HasPrefix(rest, part) {
+			return false
+		}
+		rest = rest[len(part):]
+	}
+	return rest == ""
+}
 
 // CompareGiven compares two given-names fields ("Mary Jane").
 func CompareGiven(a, b string) Level {
@@ -241,22 +375,14 @@ func compareGiven(a, b *Prepared) Level {
 		return GivenMissing
 	}
 	fa, fb := a.first(), b.first()
-	if fa.s == fb.s {
+	if fa.s == fb.s || b.firstParts == 0 && b.joinsTo(a.firstParts, fa.s) || a.firstParts == 0 && a.joinsTo(b.firstParts, fb.s) {
 		return GivenExact
 	}
-	if sharesRoot(fa.roots, fb.roots) {
+	if sharesRoot(fa.roots, fb.roots) || a.firstPartOf(b) || b.firstPartOf(a) {
 		return GivenNickname
 	}
-	for i := range a.given {
-		for j := range b.given {
-			if i == 0 && j == 0 {
-				continue
-			}
-			x, y := &a.given[i], &b.given[j]
-			if len(x.s) > 1 && (x.s == y.s || sharesRoot(x.roots, y.roots)) {
-				return GivenMiddle
-			}
-		}
+	if a.firstIn(b) || b.firstIn(a) {
+		return GivenMiddle
 	}
 	if fa.soundsLike(fb) {
 		return GivenPhonetic
@@ -456,9 +582,9 @@ func ComparePrepared(a, b *Prepared) Vector {
 func LikelyTwin(a, b Record) bool { return Compare(a, b).LikelyTwin() }
 
 // LikelyTwin reports whether the pair has the same family name, the same
-// date of birth and a shared postcode but clearly different first given
-// names: not a nickname, not a sound-alike, Jaro-Winkler below 0.85 and no
-// given name in common. Such a pair is two children, however high its
+// date of birth (or one a typing error away) and a shared postcode but
+// clearly different first given names: not a nickname, not a sound-alike,
+// Jaro-Winkler below 0.85 and no given name in common. Such a pair is two children, however high its
 // weight, and import must create a new child rather than link.
 func (v Vector) LikelyTwin() bool {
 	g := v.Levels[FieldGiven]
@@ -466,8 +592,9 @@ func (v Vector) LikelyTwin() bool {
 }
 
 // PossibleTwin reports whether the pair has the same family name, date of
-// birth and postcode and any given-name level short of exact agreement,
-// including sound-alikes (Jayden and Jaydon) and nicknames. Twins are often
+// birth (or one a typing error away) and postcode and any given-name level
+// short of exact agreement, including sound-alikes (Jayden and Jaydon) and
+// nicknames. Twins are often
 // given similar names, so import sends such a pair to review instead of
 // linking it.
 func (v Vector) PossibleTwin() bool {
@@ -475,8 +602,12 @@ func (v Vector) PossibleTwin() bool {
 	return v.sameFamilyHome() && g != GivenExact && g != GivenMissing
 }
 
+// sameFamilyHome reports whether the pair has the same family name and
+// home and the same date of birth, or one a typing error away (a day out,
+// day and month swapped): a twin's record with its date mistyped is still a
+// twin's.
 func (v Vector) sameFamilyHome() bool {
-	pc := v.Levels[FieldPostcode]
-	return v.Levels[FieldFamily] == FamilyExact && v.Levels[FieldDOB] == DOBExact &&
+	pc, dob := v.Levels[FieldPostcode], v.Levels[FieldDOB]
+	return v.Levels[FieldFamily] == FamilyExact && (dob == DOBExact || dob == DOBOneDay || dob == DOBTransposed) &&
 		(pc == PostcodeExact || pc == PostcodePrevious)
 }

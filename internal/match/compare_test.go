@@ -19,6 +19,13 @@ func TestCompareGiven(t *testing.T) {
 		{"Bill", "William James", GivenNickname},
 		{"James", "William James", GivenMiddle},
 		{"Mary Jane", "Maryjane", GivenMiddle},
+		{"Ellie-May", "Ellie May", GivenExact}, // a hyphenated first name, spelt with a space
+		{"Ellie-May Rose", "EllieMay", GivenExact},
+		{"Ellie-May Maeve", "Ellie Rose", GivenNickname}, // Ellie is a short form of Ellie-May, not her first name
+		{"Ellie-May", "Ellie-Mai", GivenPhonetic},
+		{"Lily-Rose", "Lily", GivenNickname},           // the first part of a hyphenated name, as a short form
+		{"Niamh Aleena", "Iris Aleena", GivenDisagree}, // sisters may share a middle name
+		{"Rohan", "Oliver Rohan", GivenMiddle},
 		{"Catherine", "Kathryn", GivenNickname}, // listed as a spelling variant
 		{"Aiden", "Aidan", GivenPhonetic},
 		{"Jayden", "Jaydon", GivenPhonetic},

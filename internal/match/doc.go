@@ -31,7 +31,8 @@
 // nothing, so Score uses only the fields present on both sides. The levels,
 // strongest first:
 //
-//	given     exact, nickname, middle (another given name agrees), phonetic,
+//	given     exact, nickname, middle (a first name is among the other's
+//	          further given names), phonetic,
 //	          Jaro-Winkler ≥ 0.92, ≥ 0.85, initial, disagree
 //	family    exact, part (of a double-barrelled name, or a former name),
 //	          phonetic, JW ≥ 0.92, ≥ 0.85, swapped (with the given name), disagree

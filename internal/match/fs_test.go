@@ -156,6 +156,33 @@ func TestTwins(t *testing.T) {
 	if d, _ := m.Classify(Compare(jayden, jayden)); d != Link {
 		t.Errorf("Classify(Jayden, Jayden) = %v; want link", d)
 	}
+
+	// A twin's record with its date of birth a day out, or day and month
+	// swapped, is still a twin's: Luca and Luka must not link.
+	luca := Record{GivenNames: "Luca", FamilyName: "Hughes", DateOfBirth: domain.MustDate("2022-05-18"),
+		Gender: domain.GenderMale, Postcodes: []string{"CT20 2HB"}}
+	for _, dob := range []string{"2022-05-19", "2022-05-17"} {
+		luka := luca
+		luka.GivenNames, luka.DateOfBirth = "Luka", domain.MustDate(dob)
+		if d, p := m.Classify(Compare(luca, luka)); d != Review {
+			t.Errorf("Classify(Luca 2022-05-18, Luka %s) = %v (p %.4g); want review", dob, d, p)
+		}
+	}
+	transposed := olivia
+	transposed.GivenNames, transposed.DateOfBirth = "Amelia", domain.MustDate("2015-04-03")
+	if d, p := m.Classify(Compare(olivia, transposed)); d != NewChild {
+		t.Errorf("Classify(Olivia 2015-03-04, Amelia 2015-04-03) = %v (p %.4g); want new-child", d, p)
+	}
+
+	// Ellie-May is one first name: Ellie Mia is her twin, not her.
+	ellieMay := Record{GivenNames: "Ellie-May Maeve", FamilyName: "Stevens", DateOfBirth: domain.MustDate("2011-11-15"),
+		Gender: domain.GenderFemale, Postcodes: []string{"CB17 2SA"}}
+	ellie := ellieMay
+	ellie.GivenNames = "Ellie Mia"
+	if v := Compare(ellieMay, ellie); !v.PossibleTwin() || v.Levels[FieldGiven] == GivenExact {
+		t.Errorf("Compare(Ellie-May Maeve, Ellie Mia) given level %d, PossibleTwin %v; want below exact and true",
+			v.Levels[FieldGiven], v.PossibleTwin())
+	}
 }
 
 // sample draws a level from a distribution over levels 1..n-1.

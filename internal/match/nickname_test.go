@@ -68,3 +68,52 @@ func TestIsNickname(t *testing.T) {
 		})
 	}
 }
+
+func TestOtherForm(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		// A name and another form of it: one child.
+		{"Henry", "Harry", true}, {"William", "Bill", true}, {"Alfie", "Alf", true},
+		{"Joshua", "Josh", true}, {"Matilda", "Tilda", true}, {"Rebecca", "Becca", true},
+		{"Emily", "Emmy", true}, {"Jessica", "Jessie", true}, {"Charles", "Charlie", true},
+		{"Georgina", "Georgie", true}, {"James", "Jamie", true}, {"Lily-Rose", "Lily", true},
+		{"Ellie-May Maeve", "Ellie Maeve", true},
+		// Spellings of one name, which twins are given.
+		{"Sophie", "Sophia", false}, {"Lily", "Lilly", false}, {"Zara", "Sara", false},
+		{"Maya", "Mia", false}, {"Mariam", "Maryam", false}, {"Mohammed", "Muhammad", false},
+		{"Aisha", "Ayesha", false}, {"Jacob", "Jakub", false}, {"Hollie", "Holly", false},
+		{"Darcie", "Darcy", false}, {"Keira", "Kiara", false}, {"Millie", "Mollie", false},
+		{"Ella", "Bella", false}, {"Amelia", "Amelie", false}, {"Layla", "Lyla", false},
+		{"Hafsa", "Hafsah", false}, {"Luca", "Luka", false}, {"Oskar", "Oscar", false},
+		{"Hassan", "Hussain", false}, {"Jayden", "Jaydon", false}, {"Aiden", "Aidan", false},
+		// Not in one nickname group, or the same name.
+		{"Isla", "Ivy", false}, {"Harry", "Harvey", false}, {"Olivia", "Amelia", false}, {"Harry", "harry", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			if got := OtherForm(tt.a, tt.b); got != tt.want {
+				t.Errorf("OtherForm(%q, %q) = %v; want %v", tt.a, tt.b, got, tt.want)
+			}
+			if got := OtherForm(tt.b, tt.a); got != tt.want {
+				t.Errorf("OtherForm(%q, %q) = %v; want %v", tt.b, tt.a, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFirstGiven(t *testing.T) {
+	tests := []struct{ in, first, rest string }{
+		{"Ellie-May Rose", "ELLIEMAY", "ROSE"},
+		{"  Oliver James Paul", "OLIVER", "JAMES PAUL"},
+		{"Zoë", "ZOE", ""},
+		{"- Amy", "AMY", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if f, r := FirstGiven(tt.in); f != tt.first || r != tt.rest {
+			t.Errorf("FirstGiven(%q) = %q, %q; want %q, %q", tt.in, f, r, tt.first, tt.rest)
+		}
+	}
+}
