@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/contactpoint/contactpoint/internal/auth"
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/secret"
 	"github.com/contactpoint/contactpoint/internal/store"
@@ -59,8 +60,10 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the web service and the API", (*Main).serve},
 		{"migrate", "create or bring the database schema up to date", (*Main).migrate},
-		{"source add", "register a source system (idempotent)", (*Main).sourceAdd},
+		{"source add", "register a source system (idempotent): --name --kind [--organisation] [--authoritative-for LIST]", (*Main).sourceAdd},
 		{"source list", "list the source systems", (*Main).sourceList},
+		{"source credential", "issue a source's API key for posting its feed (replaces any); printed once: --name", (*Main).sourceCredential},
+		{"source revoke", "withdraw a source's API key: --name", (*Main).sourceRevoke},
 		{"import", "import a source's feed: import --source NAME FILE", (*Main).importFeed},
 		{"export links", "export source records and their children as CSV", (*Main).exportLinks},
 		{"review list", "list source records held for review", (*Main).reviewList},
@@ -268,28 +271,66 @@ func helpOK(err error) error {
 	return err
 }
 
+// sourceAdd registers a source. Adding an existing source with the same
+// kind succeeds (the contract's idempotence); --organisation and
+// --authoritative-for, when given, then replace what it had (an empty
+// --authoritative-for clears it). The kind never changes.
 func (m *Main) sourceAdd(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("source add", &c)
 	name := fs.String("name", "", "the source's name: lower-case letters, digits, - and _")
 	kind := fs.String("kind", "", "health, education, benefits, local-authority, youth-justice or other")
 	org := fs.String("organisation", "", "the organisation that runs the source")
+	authFor := fs.String("authoritative-for", "", "comma-separated: what the source's values win over other sources' ("+authorityList()+")")
 	if pos, err := parse(fs, args); err != nil {
 		return helpOK(err)
 	} else if len(pos) > 0 {
 		return usageError(fmt.Sprintf("source add: unexpected argument %q", pos[0]))
 	}
+	authorities, err := domain.ParseAuthorities("--authoritative-for", *authFor)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if err := m.setup(ctx, &c, false); err != nil {
 		return err
 	}
-	s := &domain.Source{Name: *name, Kind: domain.SourceKind(*kind), Organisation: *org}
+	s := &domain.Source{Name: *name, Kind: domain.SourceKind(*kind), Organisation: *org, Authoritative: authorities}
 	if err := m.db.AddSource(ctx, s); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "source %s (%s)\n", s.Name, s.Kind)
+	var ch store.SourceChange
+	if set["organisation"] && s.Organisation != *org {
+		ch.Organisation = org
+	}
+	if set["authoritative-for"] && domain.JoinAuthorities(s.Authoritative) != domain.JoinAuthorities(authorities) {
+		ch.Authoritative = &authorities
+	}
+	if ch.Organisation != nil || ch.Authoritative != nil {
+		if s, err = m.db.UpdateSource(auth.Operator(ctx), s.Name, ch); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(m.Stdout, "source %s (%s)", s.Name, s.Kind)
+	if len(s.Authoritative) > 0 {
+		fmt.Fprintf(m.Stdout, ", authoritative for %s", domain.JoinAuthorities(s.Authoritative))
+	}
+	fmt.Fprintln(m.Stdout)
 	return nil
 }
 
+func authorityList() string {
+	s := make([]string, len(domain.Authorities))
+	for i, a := range domain.Authorities {
+		s[i] = string(a)
+	}
+	return strings.Join(s, ", ")
+}
+
+// sourceList prints each source: name, kind, organisation, what it is
+// authoritative for ("-" for nothing) and whether it holds an API key
+// (with when it was issued), tab-separated.
 func (m *Main) sourceList(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("source list", &c)
@@ -304,7 +345,63 @@ func (m *Main) sourceList(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, s := range all {
-		fmt.Fprintf(m.Stdout, "%s\t%s\t%s\n", s.Name, s.Kind, s.Organisation)
+		af, key := domain.JoinAuthorities(s.Authoritative), "no key"
+		if af == "" {
+			af = "-"
+		}
+		if s.HasKey {
+			key = "key issued " + s.KeyIssuedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.Organisation, af, key)
 	}
+	return nil
+}
+
+// sourceCredential issues the source a new API key, replacing any it had,
+// and prints it once on a line of its own: only its keyed hash is kept.
+func (m *Main) sourceCredential(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("source credential", &c)
+	name := fs.String("name", "", "the source's name")
+	if pos, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	} else if len(pos) > 0 {
+		return usageError(fmt.Sprintf("source credential: unexpected argument %q", pos[0]))
+	}
+	if *name == "" {
+		return usageError("source credential: --name is required")
+	}
+	if err := m.setup(ctx, &c, false); err != nil {
+		return err
+	}
+	key, err := m.db.IssueSourceKey(auth.Operator(ctx), *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stderr, "The key below is shown once: give it to the source's operator over a secure channel. It posts only "+*name+"'s feed (Authorization: Bearer KEY).")
+	fmt.Fprintln(m.Stdout, key)
+	return nil
+}
+
+// sourceRevoke withdraws the source's API key.
+func (m *Main) sourceRevoke(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("source revoke", &c)
+	name := fs.String("name", "", "the source's name")
+	if pos, err := parse(fs, args); err != nil {
+		return helpOK(err)
+	} else if len(pos) > 0 {
+		return usageError(fmt.Sprintf("source revoke: unexpected argument %q", pos[0]))
+	}
+	if *name == "" {
+		return usageError("source revoke: --name is required")
+	}
+	if err := m.setup(ctx, &c, false); err != nil {
+		return err
+	}
+	if err := m.db.RevokeSourceKey(auth.Operator(ctx), *name); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "source %s: API key revoked\n", *name)
 	return nil
 }

@@ -167,6 +167,48 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("record: %d %v", status, res)
 		}
 
+		// A source system posts a batch with its own key; the same batch
+		// again changes nothing.
+		keyOut, err := run(t, env, "source", "credential", "--name", "health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var key string
+		for _, f := range strings.Fields(keyOut) {
+			if strings.HasPrefix(f, "cpsk_") {
+				key = f
+			}
+		}
+		if key == "" {
+			t.Fatalf("source credential printed no key: %q", keyOut)
+		}
+		feedBody := `{"source_record_id":"E2E-1","given_names":"Tobias","family_name":"Quenby","date_of_birth":"2016-02-03","postcode":"S1 2HE","la_code":"E08000019"}` + "\n" +
+			`{"source_record_id":"E2E-2","given_names":"Tobias","family_name":"Quenby"}` + "\n"
+		post := func() (int, map[string]any) {
+			req, _ := http.NewRequest("POST", base+"/api/v1/feeds/health/batches", strings.NewReader(feedBody))
+			req.Header.Set("Authorization", "Bearer "+key)
+			req.Header.Set("Batch-ID", "e2e-1")
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			return resp.StatusCode, out
+		}
+		if status, res := post(); status != 201 || res["accepted"] != 1.0 || res["rejected"] != 1.0 || res["created"] != 1.0 {
+			t.Errorf("feed batch: %d %v; want 201 with one accepted, one rejected, one created", status, res)
+		}
+		if status, res := post(); status != 200 || res["created"] != 1.0 {
+			t.Errorf("feed batch again: %d %v; want 200 and the stored summary", status, res)
+		}
+		q = url.Values{"given_names": {"Tobias"}, "family_name": {"Quenby"}, "date_of_birth": {"2016-02-03"}}
+		if status, res = get("/api/v1/children?" + q.Encode()); status != 200 || len(res["results"].([]any)) != 1 {
+			t.Errorf("search for the fed child: %d %v; want exactly one", status, res)
+		}
+
 		cancel()
 		select {
 		case err := <-done:

@@ -142,7 +142,7 @@ func (m *Main) handler() http.Handler {
 	authSvc := auth.New(m.db, auth.Config{})
 	searchSvc := search.New(m.db)
 	recordSvc := record.New(m.db)
-	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger}))
+	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger, Feeds: m.db}))
 	mux.Handle("/", web.New(web.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, DB: m.db, Logger: m.logger}))
 	return mux
 }

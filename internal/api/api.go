@@ -19,6 +19,7 @@ import (
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/record"
 	"github.com/contactpoint/contactpoint/internal/search"
+	"github.com/contactpoint/contactpoint/internal/store"
 )
 
 // Config is what the API needs.
@@ -27,6 +28,9 @@ type Config struct {
 	Search *search.Service
 	Record *record.Service
 	Logger *slog.Logger
+	// Feeds, when set, is the store source systems post their feeds to
+	// (POST /api/v1/feeds/{source}/batches); the endpoint is off when nil.
+	Feeds *store.DB
 }
 
 // Handler serves /api/v1/.
@@ -52,6 +56,9 @@ func New(cfg Config) *Handler {
 	h.mux.HandleFunc("PUT /api/v1/children/{id}/lead-professional", h.authed(h.leadProfessional))
 	h.mux.HandleFunc("POST /api/v1/children/{id}/cafs", h.authed(h.caf))
 	h.mux.HandleFunc("PUT /api/v1/children/{id}/contacts/{kind}/{item}", h.authed(h.updateContact))
+	if cfg.Feeds != nil {
+		h.mux.HandleFunc("POST /api/v1/feeds/{source}/batches", h.postBatch)
+	}
 	h.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, &domain.Error{Code: domain.ENotFound, Message: "no such API endpoint: see /api/v1/openapi.json"})
 	})
@@ -64,7 +71,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 	hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	limit := int64(maxBody)
+	if strings.HasPrefix(r.URL.Path, "/api/v1/feeds/") {
+		limit = maxFeedBody // a feed batch
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	h.mux.ServeHTTP(w, r)
 }
 

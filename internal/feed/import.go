@@ -320,6 +320,19 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 			return err
 		}
 	}
+	// And what linking newer versions of linked records reads of their
+	// children.
+	var updated []domain.ID
+	for i := range recs {
+		if st, seen := stored[recs[i].rec.Hash]; seen && st.ContentHash != recs[i].rec.ContentHash && st.Status == store.RecordLinked {
+			updated = append(updated, st.ChildID)
+		}
+	}
+	if len(updated) > 0 {
+		if err := b.PrefetchChildren(updated); err != nil {
+			return err
+		}
+	}
 	for i := range recs {
 		r := recs[i].rec
 		st, seen := stored[r.Hash]

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"slices"
 	"sort"
@@ -155,9 +156,14 @@ func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 	// Each record's likely candidates as the batch starts (what the batch
 	// writes can change a few; Candidates reads those itself).
 	want := map[domain.ID]bool{}
+	firsts := map[domain.ID]bool{}
 	for _, ks := range keysets {
-		for _, id := range b.topCandidates(ks, limit) {
+		top := b.topCandidates(ks, limit)
+		for _, id := range top {
 			want[id] = true
+		}
+		if len(top) > 0 {
+			firsts[top[0]] = true
 		}
 	}
 	ids := make([]domain.ID, 0, len(want))
@@ -170,6 +176,169 @@ func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 			return err
 		}
 	}
+	// What a link reads of its child, for each record's likeliest child:
+	// most records of a source after the first link to it.
+	if !linkCache {
+		return nil
+	}
+	ids = ids[:0]
+	for id := range firsts {
+		if k := b.tx.known[id]; k != nil && !k.hasRecs {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += 500 {
+		if err := b.tx.loadLinkState(b.ctx, ids[start:min(start+500, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PrefetchChildren reads, in a few queries, what linking records to these
+// children (newer versions of records linked to them, say) will read of
+// them, as PrefetchCandidates does for each record's likeliest child.
+func (b *Batch) PrefetchChildren(ids []domain.ID) error {
+	if b.log == nil {
+		if err := b.PrefetchCandidates(nil, 0); err != nil {
+			return err
+		}
+	}
+	var need []domain.ID
+	for _, id := range ids {
+		if _, ok := b.shielded[id]; !ok {
+			need = append(need, id)
+		}
+	}
+	slices.Sort(need)
+	need = slices.Compact(need)
+	for start := 0; start < len(need); start += 500 {
+		if err := b.loadMatchData(need[start:min(start+500, len(need))]); err != nil {
+			return err
+		}
+	}
+	if !linkCache {
+		return nil
+	}
+	var load []domain.ID
+	for _, id := range ids {
+		if k := b.tx.known[id]; k != nil && !k.hasRecs {
+			load = append(load, id)
+		}
+	}
+	slices.Sort(load)
+	load = slices.Compact(load)
+	for start := 0; start < len(load); start += 500 {
+		if err := b.tx.loadLinkState(b.ctx, load[start:min(start+500, len(load))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkCache, when false, turns off what an import batch learns of its
+// children ahead of their links (loadLinkState, and the same for children
+// it creates) and the queue's selective writes (flushFor then writes
+// everything), so that a test can compare an import with and without them.
+var linkCache = true
+
+// inList is " IN ($n, ...)" for ids, the placeholders numbered from
+// first, and args with the ids appended.
+func (tx *Tx) inList(ids []domain.ID, first int, args []any) (string, []any) {
+	var q strings.Builder
+	q.WriteString(" IN (")
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(tx.db.dialect.param(first + i))
+		args = append(args, string(id))
+	}
+	q.WriteString(")")
+	return q.String(), args
+}
+
+// loadLinkState reads, for children known to the transaction (not
+// merged), what linking a record to them reads: their linked source
+// records (as linkedRecords reads them), former names, the sources of
+// their identifiers and their current addresses' authorities, into
+// Tx.known. Each is a query for all of ids.
+func (tx *Tx) loadLinkState(ctx context.Context, ids []domain.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// Read into a copy of each, kept only once every query has run.
+	ks := make(map[domain.ID]*knownChild, len(ids))
+	for _, id := range ids {
+		if tx.known[id] == nil {
+			return nil // only for known children
+		}
+		ks[id] = &knownChild{idSources: map[string]bool{}}
+	}
+	in, args := tx.inList(ids, 1, nil)
+	// As linkedRecords reads them (keep the two in step).
+	err := tx.scanFor(ctx, []string{"source_records", "sources"}, ids, func(rows *sql.Rows) error {
+		var l loadedRecord
+		var child, kind, data string
+		if err := rows.Scan(&child, &l.source, &kind, &l.auth, &l.hash, &l.updated, &data); err != nil {
+			return err
+		}
+		l.kind = domain.SourceKind(kind)
+		if err := json.Unmarshal([]byte(data), &l.data); err != nil {
+			return err
+		}
+		k := ks[domain.ID(child)]
+		k.recs = append(k.recs, l)
+		return nil
+	}, `SELECT r.child_id, r.source, s.kind, s.authoritative_for, r.record_hash, r.updated_at, r.data FROM source_records r
+		JOIN sources s ON s.name = r.source WHERE r.status = 'linked' AND r.child_id`+in, args...)
+	if err != nil {
+		return err
+	}
+	err = tx.scanFor(ctx, []string{"former_names"}, ids, func(rows *sql.Rows) error {
+		var child, name string
+		var pos int
+		if err := rows.Scan(&child, &pos, &name); err != nil {
+			return err
+		}
+		k := ks[domain.ID(child)]
+		k.former = append(k.former, name)
+		return nil
+	}, `SELECT child_id, position, name FROM former_names WHERE child_id`+in+` ORDER BY child_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	err = tx.scanFor(ctx, []string{"identifiers"}, ids, func(rows *sql.Rows) error {
+		var child, source string
+		if err := rows.Scan(&child, &source); err != nil {
+			return err
+		}
+		ks[domain.ID(child)].idSources[source] = true
+		return nil
+	}, `SELECT DISTINCT child_id, source FROM identifiers WHERE child_id`+in, args...)
+	if err != nil {
+		return err
+	}
+	err = tx.scanFor(ctx, []string{"addresses"}, ids, func(rows *sql.Rows) error {
+		var child string
+		var a currentAddress
+		if err := rows.Scan(&child, &a.id, &a.source, &a.la, &a.from, &a.recorded); err != nil {
+			return err
+		}
+		k := ks[domain.ID(child)]
+		k.addrs = append(k.addrs, a)
+		return nil
+	}, `SELECT child_id, id, source, la_code, from_date, recorded_at FROM addresses
+		WHERE to_date = '' AND la_code <> '' AND child_id`+in, args...)
+	if err != nil {
+		return err
+	}
+	for id, r := range ks {
+		k := tx.known[id]
+		k.recs, k.made, k.former, k.idSources, k.addrs = r.recs, nil, r.former, r.idSources, r.addrs
+		k.hasRecs, k.hasFormer, k.hasAddrs = true, true, true
+	}
 	return nil
 }
 
@@ -177,7 +346,12 @@ func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 // as the batch wrote since), those holding the most first, and returns up
 // to limit of them.
 func (b *Batch) topCandidates(keys []string, limit int) []domain.ID {
-	n := b.hitCounts(keys)
+	return topOf(b.hitCounts(keys), limit)
+}
+
+// topOf is the up to limit children of n holding the most keys, in
+// topCandidates' order.
+func topOf(n map[domain.ID]int, limit int) []domain.ID {
 	ids := make([]domain.ID, 0, len(n))
 	for id := range n {
 		ids = append(ids, id)
@@ -229,7 +403,7 @@ func (b *Batch) loadMatchData(need []domain.ID) error {
 		args = append(args, string(id))
 	}
 	q.WriteString(")")
-	rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
+	rows, err := b.tx.queryFor(b.ctx, []string{"child_match", "children"}, need, q.String(), args...)
 	if err != nil {
 		return err
 	}
@@ -260,7 +434,7 @@ func (b *Batch) prefetchedCandidates(keys []string, limit int) ([]ImportCandidat
 	if len(n) == 0 {
 		return nil, nil
 	}
-	ids := b.topCandidates(keys, limit)
+	ids := topOf(n, limit)
 	// Match data: what the batch read or wrote, else one query for the rest.
 	var need []domain.ID
 	for _, id := range ids {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +31,13 @@ type insertSpec struct {
 	// PostgreSQL refuses one statement that updates a row twice, so a row
 	// whose key is already queued flushes the queue first.
 	keyCols []int
+	// set, when not empty, makes the spec a multi-row UPDATE of the rows
+	// of table whose id is cols[0]: the SET clause, naming the queued
+	// values v.column1, v.column2... (as both databases name the columns
+	// of a VALUES list). keyCols must be {0}: a row updated twice in one
+	// statement would be updated once. Updates are written after the
+	// queued INSERTs.
+	set string
 }
 
 // maxVars bounds the variables of one statement: SQLite (3.32 and later)
@@ -62,11 +70,15 @@ func (s *insertSpec) query(n int, anon bool) string {
 		return q.(string)
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO ")
-	b.WriteString(s.table)
-	b.WriteString(" (")
-	b.WriteString(strings.Join(s.cols, ", "))
-	b.WriteString(") VALUES ")
+	if s.set != "" {
+		b.WriteString("UPDATE " + s.table + " SET " + s.set + " FROM (VALUES ")
+	} else {
+		b.WriteString("INSERT INTO ")
+		b.WriteString(s.table)
+		b.WriteString(" (")
+		b.WriteString(strings.Join(s.cols, ", "))
+		b.WriteString(") VALUES ")
+	}
 	p := 1
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -86,6 +98,9 @@ func (s *insertSpec) query(n int, anon bool) string {
 			p++
 		}
 		b.WriteByte(')')
+	}
+	if s.set != "" {
+		b.WriteString(") AS v WHERE " + s.table + "." + s.cols[0] + " = v.column1")
 	}
 	if s.tail != "" {
 		b.WriteByte(' ')
@@ -108,6 +123,10 @@ type pendingTable struct {
 	spec *insertSpec
 	rows [][]any
 	keys map[string]bool
+	// children holds the child IDs of the rows, for specs with a child
+	// column: a statement about one child needs the table written only
+	// when a row of that child is queued (flushFor).
+	children map[string]bool
 }
 
 // insertQueue is a transaction's queued rows.
@@ -116,6 +135,9 @@ type insertQueue struct {
 	bySpec map[*insertSpec]*pendingTable
 	n      int // variables queued
 	ctx    context.Context
+	// sources caches, for the transaction, each source's loaded-record
+	// template (recordTemplate); writing the queue keeps it.
+	sources map[string]loadedRecord
 }
 
 // maxQueued bounds the variables queued before the queue is written.
@@ -132,6 +154,9 @@ func (tx *Tx) queue(ctx context.Context, spec *insertSpec, args []any) error {
 		p = &pendingTable{spec: spec}
 		if spec.keyCols != nil {
 			p.keys = map[string]bool{}
+		}
+		if spec.childCol >= 0 {
+			p.children = map[string]bool{}
 		}
 		q.bySpec[spec] = p
 		q.tables = append(q.tables, p)
@@ -150,6 +175,11 @@ func (tx *Tx) queue(ctx context.Context, spec *insertSpec, args []any) error {
 			return tx.queue(ctx, spec, args)
 		}
 		p.keys[k] = true
+	}
+	if p.children != nil {
+		if c, ok := args[spec.childCol].(string); ok {
+			p.children[c] = true
+		}
 	}
 	p.rows = append(p.rows, args)
 	q.n += len(args)
@@ -180,10 +210,24 @@ func (tx *Tx) flush(ctx context.Context) error {
 		return nil
 	}
 	tables := q.tables
-	*q = insertQueue{}
-	// Children first: every other queued table refers to them.
+	q.tables, q.bySpec, q.n = nil, nil, 0
+	return tx.writeTables(ctx, tables)
+}
+
+// writeTables writes the queued rows of tables, new children first (every
+// other queued table refers to them), updates last.
+func (tx *Tx) writeTables(ctx context.Context, tables []*pendingTable) error {
+	rank := func(s *insertSpec) int {
+		switch {
+		case s.set != "":
+			return 2
+		case s.table == "children":
+			return 0
+		}
+		return 1
+	}
 	slices.SortStableFunc(tables, func(a, b *pendingTable) int {
-		return boolRank(a.spec.table != "children") - boolRank(b.spec.table != "children")
+		return rank(a.spec) - rank(b.spec)
 	})
 	for _, p := range tables {
 		s := p.spec
@@ -206,11 +250,125 @@ func (tx *Tx) flush(ctx context.Context) error {
 	return nil
 }
 
-func boolRank(b bool) int {
-	if b {
-		return 1
+// flushFor writes what a statement touching only the given tables, and in
+// them only rows of the given children, needs written first: each of those
+// tables that has a row queued for one of the children (for any child when
+// ids is empty; always, for a table without a child column), and then all
+// the queued children rows and updates too, since the other tables refer
+// to the children and an update may be of a child still to insert. The rest
+// stays queued. A statement that reads or writes other rows, or other
+// tables, must go through ExecContext or QueryContext, which write
+// everything.
+func (tx *Tx) flushFor(ctx context.Context, tables []string, ids ...domain.ID) error {
+	q := &tx.queued
+	if q.n == 0 {
+		return nil
 	}
-	return 0
+	if !linkCache {
+		return tx.flush(ctx)
+	}
+	var out []*pendingTable
+	refers := false
+	for _, p := range q.tables {
+		if !slices.Contains(tables, p.spec.table) {
+			continue
+		}
+		hit := p.children == nil || len(ids) == 0
+		for _, id := range ids {
+			if hit {
+				break
+			}
+			hit = p.children[string(id)]
+		}
+		if hit {
+			out = append(out, p)
+			// Other tables refer to children; and children's queued
+			// updates may be of children whose INSERT is still queued.
+			if p.spec.table != "child_keys" {
+				refers = true
+			}
+		}
+	}
+	if refers {
+		for _, p := range q.tables {
+			if p.spec.table == "children" && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	keep := q.tables[:0:0]
+	for _, p := range q.tables {
+		if slices.Contains(out, p) {
+			delete(q.bySpec, p.spec)
+			for _, r := range p.rows {
+				q.n -= len(r)
+			}
+			continue
+		}
+		keep = append(keep, p)
+	}
+	q.tables = keep
+	return tx.writeTables(ctx, out)
+}
+
+// queryFor runs a query that reads only the given tables, and in them only
+// rows of the given children (flushFor), without writing the rest of the
+// queue first.
+func (tx *Tx) queryFor(ctx context.Context, tables []string, ids []domain.ID, query string, args ...any) (*sql.Rows, error) {
+	if err := tx.flushFor(ctx, tables, ids...); err != nil {
+		return nil, err
+	}
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return tx.Tx.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// execFor runs a statement that touches only the given tables, and in
+// them only rows of the given children (flushFor), without writing the
+// rest of the queue first.
+func (tx *Tx) execFor(ctx context.Context, tables []string, ids []domain.ID, query string, args ...any) (sql.Result, error) {
+	if err := tx.flushFor(ctx, tables, ids...); err != nil {
+		return nil, err
+	}
+
+	return tx.exec(ctx, query, args...)
+}
+
+// queryRowFor is queryFor for one row. A failure to write the queue is
+// kept in tx.failed, as QueryRowContext keeps it, so that Commit refuses.
+func (tx *Tx) queryRowFor(ctx context.Context, tables []string, ids []domain.ID, query string, args ...any) *sql.Row {
+	if err := tx.flushFor(ctx, tables, ids...); err != nil && tx.failed == nil {
+		tx.failed = err
+	}
+
+	st, err := tx.stmt(ctx, query)
+	if err != nil || st == nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// scanFor is queryFor calling scan for each row.
+func (tx *Tx) scanFor(ctx context.Context, tables []string, ids []domain.ID, scan func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := tx.queryFor(ctx, tables, ids, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // Commit writes the queued rows and commits the transaction.
@@ -261,6 +419,15 @@ var (
 		tail: `ON CONFLICT (source, record_hash) DO UPDATE SET child_id = excluded.child_id, status = excluded.status,
 			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at`,
 		childCol: -1, sortCol: 1, keyCols: []int{0, 1}}
+	// updChildren sets a child's shown demographics (refresh).
+	updChildren = &insertSpec{table: "children", cols: []string{"id", "given_names", "family_name", "gender", "date_of_birth",
+		"date_of_death", "address_status", "return_intent", "updated_at"},
+		set: `given_names = v.column2, family_name = v.column3, gender = v.column4, date_of_birth = v.column5,
+			date_of_death = v.column6, address_status = v.column7, return_intent = v.column8,
+			version = children.version + 1, updated_at = v.column9`,
+		childCol: 0, sortCol: 0, keyCols: []int{0}}
+	insReviewItems = &insertSpec{table: "review_items", cols: []string{"id", "source", "record_hash", "la_code", "reason",
+		"candidates", "created_at"}, childCol: -1, sortCol: 0}
 )
 
 // freeID returns a new ContactPoint ID that no child holds. IDs are drawn
@@ -276,8 +443,11 @@ func (tx *Tx) freeID(ctx context.Context) (domain.ID, error) {
 		const n = 256
 		ids := make([]domain.ID, 0, n)
 		args := make([]any, 0, n)
+		// A join with the list, not "id IN (...)": PostgreSQL planned the
+		// IN list as a scan of the table while an import was filling it
+		// and its statistics lagged (an eighth of a second a query).
 		var q strings.Builder
-		q.WriteString(`SELECT id FROM children WHERE id IN (`)
+		q.WriteString(`SELECT c.id FROM (VALUES `)
 		for len(ids) < n {
 			id := tx.db.NewID()
 			if tx.drawn[id] {
@@ -289,10 +459,18 @@ func (tx *Tx) freeID(ctx context.Context) (domain.ID, error) {
 			}
 			ids = append(ids, id)
 			args = append(args, string(id))
-			q.WriteString(tx.db.dialect.param(len(ids)))
+			q.WriteString("(" + tx.db.dialect.param(len(ids)) + ")")
 		}
-		q.WriteString(")")
-		taken, err := tx.column(ctx, q.String(), args...)
+		q.WriteString(`) AS v JOIN children c ON c.id = v.column1`)
+		// Children queued in this transaction hold IDs drawn in it, which
+		// are not drawn again: only the stored ones need reading.
+		var taken []string
+		err := tx.scanFor(ctx, nil, nil, func(r *sql.Rows) error {
+			var id string
+			err := r.Scan(&id)
+			taken = append(taken, id)
+			return err
+		}, q.String(), args...)
 		if err != nil {
 			return "", err
 		}
@@ -310,18 +488,61 @@ func (tx *Tx) freeID(ctx context.Context) (domain.ID, error) {
 // knownChild is what a transaction knows of a child it has read or
 // written (Tx.known): valid only while nothing but the import path writes
 // the child in the transaction; writeIndex, deleteIndex and a move forget
-// it.
+// it. Each part is kept in step with what the import path writes of the
+// child, so that a batch's links read nothing they already know and the
+// insert queue is written a few times a batch, not once a record.
 type knownChild struct {
 	la       string // children.la_code; the child is not merged
 	match    string // child_match.data, when hasMatch
 	hasMatch bool
+
+	// recs are the child's linked source records, as linkedRecords
+	// returns them, when hasRecs; and, when made is set, the record the
+	// child was made from, still to be decoded and added (most children an
+	// import makes are never linked to again in its batch).
+	recs    []loadedRecord
+	hasRecs bool
+	made    *SourceRecord
+	// former is the child's former_names, in position order, when
+	// hasFormer.
+	former    []string
+	hasFormer bool
+	// idSources are the sources the child holds identifiers from, when
+	// not nil.
+	idSources map[string]bool
+	// addrs are the child's current addresses that name an authority,
+	// when hasAddrs.
+	addrs    []currentAddress
+	hasAddrs bool
+}
+
+// currentAddress is a row of addresses with no to_date and a la_code
+// set, as updateResponsibility orders them.
+type currentAddress struct {
+	id, source, la, from, recorded string
+}
+
+// forget drops what the transaction knows of the children, for a write
+// outside the import path (a merge moves their records and items).
+func (tx *Tx) forget(ids ...domain.ID) {
+	for _, id := range ids {
+		delete(tx.known, id)
+	}
 }
 
 // knowChild records a child's authority and, when match is not empty, its
-// stored match data.
+// stored match data, keeping whatever else is known of it.
 func (tx *Tx) knowChild(id domain.ID, la, match string) {
 	if tx.known == nil {
 		tx.known = map[domain.ID]*knownChild{}
 	}
-	tx.known[id] = &knownChild{la: la, match: match, hasMatch: match != ""}
+	k := tx.known[id]
+	if k == nil {
+		k = &knownChild{}
+		tx.known[id] = k
+	}
+	k.la = la
+	if match != "" {
+		k.match, k.hasMatch = match, true
+	}
 }

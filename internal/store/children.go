@@ -462,7 +462,7 @@ func (db *DB) Child(ctx context.Context, id domain.ID) (*domain.Child, error) {
 func (tx *Tx) child(ctx context.Context, id domain.ID) (*domain.Child, error) {
 	c := &domain.Child{ID: id}
 	var gender, dob, dod, status, intent, created, updated string
-	err := tx.QueryRowContext(ctx, `SELECT given_names, family_name, gender, date_of_birth, date_of_death,
+	err := tx.queryRowFor(ctx, []string{"children"}, []domain.ID{id}, `SELECT given_names, family_name, gender, date_of_birth, date_of_death,
 		address_status, return_intent, la_code, version, created_at, updated_at FROM children WHERE id = $1`, string(id)).
 		Scan(&c.GivenNames, &c.FamilyName, &gender, &dob, &dod, &status, &intent, &c.LACode, &c.Version, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -486,22 +486,14 @@ func (tx *Tx) child(ctx context.Context, id domain.ID) (*domain.Child, error) {
 }
 
 // scanRows runs a query about one child and calls scan for each row.
-func (tx *Tx) scanRows(ctx context.Context, query string, childID domain.ID, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, string(childID))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+// The query reads only table, and in it only the child's rows, so only
+// those of the child's rows still queued are written first (flushFor).
+func (tx *Tx) scanRows(ctx context.Context, table, query string, childID domain.ID, scan func(*sql.Rows) error) error {
+	return tx.scanFor(ctx, []string{table}, []domain.ID{childID}, scan, query, string(childID))
 }
 
 func (tx *Tx) loadFormerNames(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, c.ID, func(r *sql.Rows) error {
+	return tx.scanRows(ctx, "former_names", `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, c.ID, func(r *sql.Rows) error {
 		var n string
 		err := r.Scan(&n)
 		c.FormerFamilyNames = append(c.FormerFamilyNames, n)
@@ -521,7 +513,7 @@ func (p *provScan) value() domain.Provenance {
 type period struct{ start, end string }
 
 func (tx *Tx) loadAddresses(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, line_1, line_2, town, postcode, la_code, from_date, to_date, source, user_id, recorded_at
+	return tx.scanRows(ctx, "addresses", `SELECT id, line_1, line_2, town, postcode, la_code, from_date, to_date, source, user_id, recorded_at
 		FROM addresses WHERE child_id = $1 ORDER BY to_date = '' DESC, to_date DESC, from_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var a domain.ChildAddress
 		var p period
@@ -536,7 +528,7 @@ func (tx *Tx) loadAddresses(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadParents(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, name, relationship, parental_responsibility, contact, source, user_id, recorded_at
+	return tx.scanRows(ctx, "parents", `SELECT id, name, relationship, parental_responsibility, contact, source, user_id, recorded_at
 		FROM parents WHERE child_id = $1 ORDER BY position, id`, c.ID, func(r *sql.Rows) error {
 		var p domain.Parent
 		var contact string
@@ -551,7 +543,7 @@ func (tx *Tx) loadParents(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadEducation(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, name, urn, home_educated, contact, start_date, end_date, source, user_id, recorded_at
+	return tx.scanRows(ctx, "education", `SELECT id, name, urn, home_educated, contact, start_date, end_date, source, user_id, recorded_at
 		FROM education WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var e domain.EducationSetting
 		var contact string
@@ -567,7 +559,7 @@ func (tx *Tx) loadEducation(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadHealth(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, name, ods_code, contact, start_date, end_date, source, user_id, recorded_at
+	return tx.scanRows(ctx, "health", `SELECT id, name, ods_code, contact, start_date, end_date, source, user_id, recorded_at
 		FROM health WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var h domain.HealthProvider
 		var contact string
@@ -583,7 +575,7 @@ func (tx *Tx) loadHealth(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadInvolvements(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, service, organisation, practitioner_name, role, contact, start_date, end_date, basis,
+	return tx.scanRows(ctx, "involvements", `SELECT id, service, organisation, practitioner_name, role, contact, start_date, end_date, basis,
 		source, user_id, recorded_at FROM involvements WHERE child_id = $1
 		ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var v domain.Involvement
@@ -601,7 +593,7 @@ func (tx *Tx) loadInvolvements(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadLeadProfessionals(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, name, organisation, role, contact, start_date, end_date, source, user_id, recorded_at
+	return tx.scanRows(ctx, "lead_professionals", `SELECT id, name, organisation, role, contact, start_date, end_date, source, user_id, recorded_at
 		FROM lead_professionals WHERE child_id = $1 ORDER BY end_date = '' DESC, end_date DESC, start_date DESC, id`, c.ID, func(r *sql.Rows) error {
 		var l domain.LeadProfessional
 		var contact string
@@ -617,7 +609,7 @@ func (tx *Tx) loadLeadProfessionals(ctx context.Context, c *domain.Child) error 
 }
 
 func (tx *Tx) loadCAFs(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT id, undertaken, holder_name, organisation, contact, end_date, source, user_id, recorded_at
+	return tx.scanRows(ctx, "cafs", `SELECT id, undertaken, holder_name, organisation, contact, end_date, source, user_id, recorded_at
 		FROM cafs WHERE child_id = $1 ORDER BY end_date = '' DESC, undertaken DESC, id`, c.ID, func(r *sql.Rows) error {
 		var f domain.CAF
 		var undertaken, contact, end string
@@ -632,7 +624,7 @@ func (tx *Tx) loadCAFs(ctx context.Context, c *domain.Child) error {
 }
 
 func (tx *Tx) loadIdentifiers(ctx context.Context, c *domain.Child) error {
-	return tx.scanRows(ctx, `SELECT kind, source FROM identifiers WHERE child_id = $1 ORDER BY kind, source`, c.ID, func(r *sql.Rows) error {
+	return tx.scanRows(ctx, "identifiers", `SELECT kind, source FROM identifiers WHERE child_id = $1 ORDER BY kind, source`, c.ID, func(r *sql.Rows) error {
 		var kind, source string
 		err := r.Scan(&kind, &source)
 		c.Identifiers = append(c.Identifiers, domain.Identifier{Kind: domain.IdentifierKind(kind), Source: source})

@@ -69,10 +69,11 @@ func parseURL(dbURL string) (*dialect, error) {
 			// a 32 GiB one).
 			readDSN: base + "&_pragma=query_only(1)&_pragma=cache_size(-65536)",
 			// The writer gets a larger page cache: bulk loads update big
-			// indexes (64 MiB; the readers keep SQLite's default). Temporary
+			// indexes (256 MiB: loading 200,000 children it saved 17% of
+			// the load's CPU, in system time re-reading pages). Temporary
 			// files stay in memory: a multi-row INSERT keeps a statement
 			// journal, which would otherwise be written to disk.
-			writeDSN: base + "&_txlock=immediate&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)",
+			writeDSN: base + "&_txlock=immediate&_pragma=cache_size(-262144)&_pragma=temp_store(MEMORY)",
 		}, nil
 	}
 	return nil, fmt.Errorf("--db %q: use sqlite:PATH or postgres://...", dbURL)

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 )
@@ -172,17 +175,30 @@ func (db *DB) UpdateResponsibility(ctx context.Context, id domain.ID) (moved boo
 // call it after changing a child's addresses, instead of setting la_code.
 func (tx *Tx) updateResponsibility(ctx context.Context, id domain.ID) (bool, error) {
 	var cur string
-	err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(id)).Scan(&cur)
-	if isNoRows(err) {
-		return false, domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", id)
+	var las []string
+	if k := tx.known[id]; k != nil && k.la != "" && k.hasAddrs {
+		cur, las = k.la, k.currentLAs() // kept in step by the import path
+	} else {
+		err := tx.queryRowFor(ctx, []string{"children"}, []domain.ID{id}, `SELECT la_code FROM children WHERE id = $1`, string(id)).Scan(&cur)
+		if isNoRows(err) {
+			return false, domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", id)
+		}
+		if err != nil {
+			return false, err
+		}
+		err = tx.scanFor(ctx, []string{"addresses"}, []domain.ID{id}, func(r *sql.Rows) error {
+			var la string
+			err := r.Scan(&la)
+			las = append(las, la)
+			return err
+		}, `SELECT la_code FROM addresses WHERE child_id = $1 AND to_date = '' AND la_code <> ''
+			ORDER BY from_date DESC, recorded_at DESC, id`, string(id))
+		if err != nil {
+			return false, err
+		}
 	}
-	if err != nil {
-		return false, err
-	}
-	las, err := tx.column(ctx, `SELECT la_code FROM addresses WHERE child_id = $1 AND to_date = '' AND la_code <> ''
-		ORDER BY from_date DESC, recorded_at DESC, id`, string(id))
-	if err != nil || len(las) == 0 {
-		return false, err
+	if len(las) == 0 {
+		return false, nil
 	}
 	for _, la := range las {
 		if la == cur {
@@ -212,9 +228,30 @@ func (tx *Tx) updateResponsibility(ctx context.Context, id domain.ID) (bool, err
 			return false, err
 		}
 	}
-	err = tx.audit(ctx, &domain.AuditEntry{UserID: SystemID, Action: domain.ActionTransfer, ChildID: string(id),
+	err := tx.audit(ctx, &domain.AuditEntry{UserID: SystemID, Action: domain.ActionTransfer, ChildID: string(id),
 		Detail: map[string]any{"from_la": cur, "to_la": to}})
 	return err == nil, err
+}
+
+// currentLAs is the authorities of the child's known current addresses,
+// in updateResponsibility's order: latest from date, then latest
+// recorded, then address ID.
+func (k *knownChild) currentLAs() []string {
+	as := slices.Clone(k.addrs)
+	slices.SortStableFunc(as, func(a, b currentAddress) int {
+		if c := strings.Compare(b.from, a.from); c != 0 {
+			return c
+		}
+		if c := strings.Compare(b.recorded, a.recorded); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.la
+	}
+	return out
 }
 
 func laName(code string) string {

@@ -354,6 +354,7 @@ func (db *DB) MergeChildren(ctx context.Context, kept, merged domain.ID) (string
 	if _, err := tx.ExecContext(ctx, `UPDATE source_records SET child_id = $1 WHERE child_id = $2`, string(kept), string(merged)); err != nil {
 		return "", internal(op, err)
 	}
+	tx.forget(kept, merged)
 	if err := tx.setMerged(ctx, merged, string(kept)); err != nil {
 		return "", internal(op, err)
 	}
@@ -443,6 +444,7 @@ func (db *DB) UnmergeChildren(ctx context.Context, mergeID string) error {
 			return internal(op, err)
 		}
 	}
+	tx.forget(domain.ID(kept), domain.ID(merged))
 	if err := tx.setMerged(ctx, domain.ID(merged), ""); err != nil {
 		return internal(op, err)
 	}

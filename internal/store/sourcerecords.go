@@ -195,18 +195,22 @@ func (b *Batch) Lookup(hashes []string) (map[string]Stored, error) {
 	out := make(map[string]Stored, len(hashes))
 	for start := 0; start < len(hashes); start += 500 {
 		part := hashes[start:min(start+500, len(hashes))]
+		// A join with the list rather than "source = $1 AND record_hash
+		// IN (...)": PostgreSQL, whose statistics lag behind a table an
+		// import is filling, planned the IN list as a scan of all the
+		// source's rows (a quarter of a second a query at 60,000 rows).
 		var q strings.Builder
 		args := make([]any, 0, len(part)+1)
-		args = append(args, b.source)
-		q.WriteString(`SELECT record_hash, child_id, status, content_hash FROM source_records WHERE source = ` + b.tx.db.dialect.param(1) + ` AND record_hash IN (`)
+		q.WriteString(`SELECT r.record_hash, r.child_id, r.status, r.content_hash FROM (VALUES `)
 		for i, h := range part {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString(b.tx.db.dialect.param(i + 2))
+			q.WriteString("(" + b.tx.db.dialect.param(i+1) + ")")
 			args = append(args, h)
 		}
-		q.WriteString(")")
+		q.WriteString(`) AS h JOIN source_records r ON r.source = ` + b.tx.db.dialect.param(len(part)+1) + ` AND r.record_hash = h.column1`)
+		args = append(args, b.source)
 		rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
 		if err != nil {
 			return nil, err
@@ -270,7 +274,7 @@ func (b *Batch) NotMatched(hash string) (map[domain.ID]bool, error) {
 }
 
 func (tx *Tx) notMatched(ctx context.Context, source, hash string) (map[domain.ID]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT child_id FROM match_decisions WHERE source = $1 AND record_hash = $2 AND decision = 'not-match'`, source, hash)
+	rows, err := tx.queryFor(ctx, []string{"match_decisions"}, nil, `SELECT child_id FROM match_decisions WHERE source = $1 AND record_hash = $2 AND decision = 'not-match'`, source, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -334,13 +338,91 @@ func (tx *Tx) putRecord(ctx context.Context, r *SourceRecord, status string, chi
 	}
 	now := formatTime(tx.now)
 	r.Status, r.ChildID = status, child
-	return tx.queue(ctx, insSourceRecords, []any{r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now})
+	if err := tx.queue(ctx, insSourceRecords, []any{r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now}); err != nil {
+		return err
+	}
+	// Keep the child's known linked records in step. (A record moves
+	// between children only through a merge, which reads afresh.)
+	if k := tx.known[child]; k != nil && k.hasRecs && status == RecordLinked {
+		if err := tx.decodeMade(ctx, k); err != nil {
+			return err
+		}
+		l, err := tx.loadedOf(ctx, r)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(k.recs, func(x loadedRecord) bool { return x.source == r.Source && x.hash == r.Hash })
+		if i >= 0 {
+			k.recs[i] = l
+		} else {
+			k.recs = append(k.recs, l)
+		}
+	}
+	return nil
+}
+
+// decodeMade adds the record a known child was made from to its known
+// records.
+func (tx *Tx) decodeMade(ctx context.Context, k *knownChild) error {
+	if k.made == nil {
+		return nil
+	}
+	l, err := tx.loadedOf(ctx, k.made)
+	if err != nil {
+		return err
+	}
+	k.recs, k.made = append(k.recs, l), nil
+	return nil
+}
+
+// loadedOf is r as linkedRecords would read it back once written in this
+// transaction.
+func (tx *Tx) loadedOf(ctx context.Context, r *SourceRecord) (loadedRecord, error) {
+	l, err := tx.recordTemplate(ctx, r.Source)
+	if err != nil {
+		return l, err
+	}
+	l.hash, l.updated = r.Hash, formatTime(tx.now)
+	err = json.Unmarshal([]byte(r.data), &l.data)
+	return l, err
+}
+
+// recordTemplate is a loaded record of source with what linkedRecords
+// reads from the sources table filled in (as it reads it: keep the two in
+// step), read once a transaction.
+func (tx *Tx) recordTemplate(ctx context.Context, source string) (loadedRecord, error) {
+	q := &tx.queued
+	if l, ok := q.sources[source]; ok {
+		return l, nil
+	}
+	l := loadedRecord{source: source}
+	rows, err := tx.queryFor(ctx, []string{"sources"}, nil, `SELECT kind, authoritative_for FROM sources WHERE name = $1`, source)
+	if err != nil {
+		return l, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return l, err
+		}
+		return l, domain.Errorf(domain.ENotFound, "no source named %s", source)
+	}
+	var kind string
+	if err := rows.Scan(&kind, &l.auth); err != nil {
+		return l, err
+	}
+	l.kind = domain.SourceKind(kind)
+	if q.sources == nil {
+		q.sources = map[string]loadedRecord{}
+	}
+	q.sources[source] = l
+	return l, nil
 }
 
 // closeReviews closes the open review items of a record that has been
 // decided another way (a newer version linked it, say).
 func (tx *Tx) closeReviews(ctx context.Context, source, hash, decision, by string, child domain.ID) error {
-	_, err := tx.ExecContext(ctx, `UPDATE review_items SET decided_at = $1, decision = $2, decided_by = $3, child_id = $4
+	_, err := tx.execFor(ctx, []string{"review_items"}, nil, `UPDATE review_items SET decided_at = $1, decision = $2, decided_by = $3, child_id = $4
 		WHERE source = $5 AND record_hash = $6 AND decided_at = ''`, formatTime(tx.now), decision, by, string(child), source, hash)
 	return err
 }
@@ -386,6 +468,18 @@ func (tx *Tx) createFromRecord(ctx context.Context, r *SourceRecord, fresh bool)
 		return err
 	}
 	tx.knowChild(c.ID, c.LACode, "")
+	if linkCache {
+		// What a link in the same batch reads of the new child.
+		k := tx.known[c.ID]
+		k.recs, k.hasRecs, k.made = nil, true, r
+		k.former, k.hasFormer = slices.Clone(c.FormerFamilyNames), true
+		k.idSources = map[string]bool{}
+		if len(r.ids) > 0 {
+			k.idSources[r.Source] = true
+		}
+		k.addrs, k.hasAddrs = nil, true
+		k.addAddresses(c.Addresses)
+	}
 	if !fresh {
 		if err := tx.closeReviews(ctx, r.Source, r.Hash, "superseded", SystemID, c.ID); err != nil {
 			return err
@@ -415,7 +509,7 @@ func (tx *Tx) importIndex(ctx context.Context, id domain.ID, m *MatchData, fresh
 		if k := tx.known[id]; k != nil && k.hasMatch {
 			data = k.match
 		} else {
-			err = tx.QueryRowContext(ctx, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
+			err = tx.queryRowFor(ctx, []string{"child_match"}, []domain.ID{id}, `SELECT data FROM child_match WHERE child_id = $1`, string(id)).Scan(&data)
 		}
 		switch {
 		case err == nil && data == string(b):
@@ -474,7 +568,7 @@ func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error
 			args = append(args, k)
 		}
 		q.WriteString(")")
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		if _, err := tx.execFor(ctx, []string{"child_keys"}, []domain.ID{id}, q.String(), args...); err != nil {
 			return err
 		}
 	}
@@ -483,6 +577,9 @@ func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error
 
 // insertSealed stores identifiers already hashed and sealed to source.
 func (tx *Tx) insertSealed(ctx context.Context, child domain.ID, source string, ids []sealedID) error {
+	if k := tx.known[child]; k != nil && k.idSources != nil && len(ids) > 0 {
+		k.idSources[source] = true
+	}
 	for _, s := range ids {
 		if err := tx.queue(ctx, insIdentifiers, []any{string(child), string(s.Kind), source, s.Hash, s.Sealed}); err != nil {
 			return err
@@ -495,13 +592,19 @@ func (tx *Tx) insertSealed(ctx context.Context, child domain.ID, source string, 
 type loadedRecord struct {
 	source  string
 	kind    domain.SourceKind
+	auth    string // what the source is authoritative for: sources.authoritative_for
 	hash    string
 	updated string
 	data    recordData
 }
 
+// authoritative reports whether the record's source is authoritative for a.
+func (l *loadedRecord) authoritative(a domain.Authority) bool {
+	return l.auth != "" && slices.Contains(strings.Split(l.auth, ","), string(a))
+}
+
 func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecord, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT r.source, s.kind, r.record_hash, r.updated_at, r.data FROM source_records r
+	rows, err := tx.QueryContext(ctx, `SELECT r.source, s.kind, s.authoritative_for, r.record_hash, r.updated_at, r.data FROM source_records r
 		JOIN sources s ON s.name = r.source WHERE r.child_id = $1 AND r.status = 'linked'`, string(child))
 	if err != nil {
 		return nil, err
@@ -511,7 +614,7 @@ func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecor
 	for rows.Next() {
 		var l loadedRecord
 		var kind, data string
-		if err := rows.Scan(&l.source, &kind, &l.hash, &l.updated, &data); err != nil {
+		if err := rows.Scan(&l.source, &kind, &l.auth, &l.hash, &l.updated, &data); err != nil {
 			return nil, err
 		}
 		l.kind = domain.SourceKind(kind)
@@ -533,7 +636,7 @@ func (tx *Tx) link(ctx context.Context, r *SourceRecord, child domain.ID, prec [
 	var merged, la string
 	if k := tx.known[child]; k != nil && k.la != "" {
 		la = k.la // read or written earlier in the batch, and not merged
-	} else if err := tx.QueryRowContext(ctx, `SELECT merged_into, la_code FROM children WHERE id = $1`, string(child)).Scan(&merged, &la); err != nil {
+	} else if err := tx.queryRowFor(ctx, []string{"children"}, []domain.ID{child}, `SELECT merged_into, la_code FROM children WHERE id = $1`, string(child)).Scan(&merged, &la); err != nil {
 		if isNoRows(err) {
 			return domain.Errorf(domain.ENotFound, "no child with ContactPoint ID %s", child)
 		}
@@ -566,8 +669,15 @@ func (tx *Tx) refreshChild(ctx context.Context, child domain.ID, source, hash st
 // the refresh (read with the child), which saves reading it again when
 // the child does not move.
 func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string, prec []domain.SourceKind, la string) error {
-	recs, err := tx.linkedRecords(ctx, child)
-	if err != nil {
+	var recs []loadedRecord
+	var err error
+	k := tx.known[child]
+	if k != nil && k.hasRecs {
+		if err := tx.decodeMade(ctx, k); err != nil {
+			return err
+		}
+		recs = slices.Clone(k.recs)
+	} else if recs, err = tx.linkedRecords(ctx, child); err != nil {
 		return err
 	}
 	if len(recs) == 0 {
@@ -606,7 +716,11 @@ func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string,
 		if !others {
 			// A source's first record on this child has nothing to replace
 			// unless the record was linked here before (an update).
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source).Scan(&had); err != nil {
+			if k != nil && k.idSources != nil {
+				if k.idSources[source] {
+					had = 1
+				}
+			} else if err := tx.queryRowFor(ctx, []string{"identifiers"}, []domain.ID{child}, `SELECT COUNT(*) FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source).Scan(&had); err != nil {
 				return err
 			}
 		}
@@ -617,10 +731,9 @@ func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string,
 	if err := tx.setFormerNames(ctx, child, shown.FormerFamilyNames); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE children SET given_names = $1, family_name = $2, gender = $3, date_of_birth = $4,
-		date_of_death = $5, address_status = $6, return_intent = $7, version = version + 1, updated_at = $8 WHERE id = $9`,
-		shown.GivenNames, shown.FamilyName, string(shown.Gender), shown.DateOfBirth.String(), shown.DateOfDeath.String(),
-		string(shown.AddressStatus), string(shown.ReturnIntent), formatTime(tx.now), string(child)); err != nil {
+	if err := tx.queue(ctx, updChildren, []any{string(child), shown.GivenNames, shown.FamilyName, string(shown.Gender),
+		shown.DateOfBirth.String(), shown.DateOfDeath.String(), string(shown.AddressStatus), string(shown.ReturnIntent),
+		formatTime(tx.now)}); err != nil {
 		return err
 	}
 	// The responsible authority follows the current address: a move
@@ -631,7 +744,7 @@ func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string,
 	}
 	shown.LACode = la
 	if moved || la == "" {
-		if err := tx.QueryRowContext(ctx, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
+		if err := tx.queryRowFor(ctx, []string{"children"}, []domain.ID{child}, `SELECT la_code FROM children WHERE id = $1`, string(child)).Scan(&shown.LACode); err != nil {
 			return err
 		}
 	}
@@ -649,17 +762,38 @@ func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string,
 // shown computes the demographics a child shows from its records, ordered
 // by precedence: names, date of birth and gender from the first record that
 // has them; a death from any; address status, return intent and authority
-// from the most recently received record that says.
+// from the most recently received record that says. A record whose source
+// is authoritative for names, date of birth, gender or death wins that
+// field when it gives it, whatever the precedence.
 func (tx *Tx) shown(recs []loadedRecord) *domain.Child {
 	c := &domain.Child{Gender: domain.GenderNotSpecified}
 	first := &recs[0].data.Child
 	c.GivenNames, c.FamilyName, c.DateOfBirth = first.GivenNames, first.FamilyName, first.DateOfBirth
+	var authNames, authDOB, authGender, authDeath bool
+	for i := range recs {
+		l, r := &recs[i], &recs[i].data.Child
+		if l.auth == "" {
+			continue
+		}
+		if !authNames && r.GivenNames != "" && l.authoritative(domain.AuthorityNames) {
+			c.GivenNames, c.FamilyName, authNames = r.GivenNames, r.FamilyName, true
+		}
+		if !authDOB && !r.DateOfBirth.IsZero() && l.authoritative(domain.AuthorityDateOfBirth) {
+			c.DateOfBirth, authDOB = r.DateOfBirth, true
+		}
+		if !authGender && r.Gender != "" && r.Gender != domain.GenderNotSpecified && l.authoritative(domain.AuthorityGender) {
+			c.Gender, authGender = r.Gender, true
+		}
+		if !authDeath && !r.DateOfDeath.IsZero() && l.authoritative(domain.AuthorityDeath) {
+			c.DateOfDeath, authDeath = r.DateOfDeath, true
+		}
+	}
 	for i := range recs {
 		r := &recs[i].data.Child
-		if c.Gender == domain.GenderNotSpecified && r.Gender != "" {
+		if !authGender && c.Gender == domain.GenderNotSpecified && r.Gender != "" {
 			c.Gender = r.Gender
 		}
-		if c.DateOfDeath.IsZero() {
+		if !authDeath && c.DateOfDeath.IsZero() {
 			c.DateOfDeath = r.DateOfDeath
 		}
 		for _, n := range r.FormerFamilyNames {
@@ -753,24 +887,30 @@ func matchDataOf(shown *domain.Child, recs []loadedRecord) *MatchData {
 
 func (tx *Tx) setFormerNames(ctx context.Context, child domain.ID, names []string) error {
 	var have []string
-	if err := tx.scanRows(ctx, `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, child, func(r *sql.Rows) error {
+	k := tx.known[child]
+	if k != nil && k.hasFormer {
+		have = k.former
+	} else if err := tx.scanFor(ctx, []string{"former_names"}, []domain.ID{child}, func(r *sql.Rows) error {
 		var n string
 		err := r.Scan(&n)
 		have = append(have, n)
 		return err
-	}); err != nil {
+	}, `SELECT name FROM former_names WHERE child_id = $1 ORDER BY position`, string(child)); err != nil {
 		return err
 	}
 	if slices.Equal(have, names) {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM former_names WHERE child_id = $1`, string(child)); err != nil {
+	if _, err := tx.execFor(ctx, []string{"former_names"}, []domain.ID{child}, `DELETE FROM former_names WHERE child_id = $1`, string(child)); err != nil {
 		return err
 	}
 	for i, n := range names {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO former_names (child_id, position, name) VALUES ($1, $2, $3)`, string(child), i, n); err != nil {
+		if err := tx.queue(ctx, insFormerNames, []any{string(child), i, n}); err != nil {
 			return err
 		}
+	}
+	if k != nil {
+		k.former, k.hasFormer = slices.Clone(names), true
 	}
 	return nil
 }
@@ -856,18 +996,38 @@ func (tx *Tx) replaceSourceItems(ctx context.Context, child domain.ID, source st
 			}
 		}
 		for _, t := range itemTables {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
+			if _, err := tx.execFor(ctx, []string{t}, []domain.ID{child}, `DELETE FROM `+t+` WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
+		if _, err := tx.execFor(ctx, []string{"identifiers"}, []domain.ID{child}, `DELETE FROM identifiers WHERE child_id = $1 AND source = $2`, string(child), source); err != nil {
 			return err
+		}
+		if k := tx.known[child]; k != nil {
+			if k.idSources != nil {
+				delete(k.idSources, source)
+			}
+			k.addrs = slices.DeleteFunc(k.addrs, func(a currentAddress) bool { return a.source == source })
 		}
 	}
 	if err := tx.insertItems(ctx, n); err != nil {
 		return err
 	}
+	if k := tx.known[child]; k != nil && k.hasAddrs {
+		k.addAddresses(n.Addresses)
+	}
 	return tx.insertSealed(ctx, child, source, ids)
+}
+
+// addAddresses adds the current addresses naming an authority among as,
+// which have been given their IDs and provenance, to what is known of the
+// child's.
+func (k *knownChild) addAddresses(as []domain.ChildAddress) {
+	for _, a := range as {
+		if a.To.IsZero() && a.LACode != "" {
+			k.addrs = append(k.addrs, currentAddress{id: a.ID, source: a.Source, la: a.LACode, from: a.From.String(), recorded: formatTime(a.Recorded)})
+		}
+	}
 }
 
 func sameSetting(a, b domain.EducationSetting) bool {
@@ -926,9 +1086,7 @@ func (tx *Tx) holdRecord(ctx context.Context, r *SourceRecord, it *ReviewItem, f
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO review_items (id, source, record_hash, la_code, reason, candidates, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, it.ID, it.Source, it.RecordHash, it.LACode, it.Reason, string(cj), formatTime(tx.now))
-	return err
+	return tx.queue(ctx, insReviewItems, []any{it.ID, it.Source, it.RecordHash, it.LACode, it.Reason, string(cj), formatTime(tx.now)})
 }
 
 // SourceLink is one row of `export links`.
