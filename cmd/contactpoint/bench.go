@@ -55,6 +55,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, &c, true); err != nil {
 		return err
 	}
+	defer m.tuneServerGC()() // the server's collector settings, as serve has them
 	today := domain.DateOf(m.Now())
 	cfg := gen.Config{Children: *n, Seed: *seed, Today: today, Noise: gen.DefaultNoise()}
 	have, err := m.db.CountChildren(ctx)

@@ -35,6 +35,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := m.setup(ctx, &c, false); err != nil {
 		return err
 	}
+	defer m.tuneServerGC()()
 	if *nightly {
 		jobs, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
