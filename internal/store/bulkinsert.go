@@ -321,14 +321,7 @@ func (tx *Tx) queryFor(ctx context.Context, tables []string, ids []domain.ID, qu
 	if err := tx.flushFor(ctx, tables, ids...); err != nil {
 		return nil, err
 	}
-	st, err := tx.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if st == nil {
-		return tx.Tx.QueryContext(ctx, query, args...)
-	}
-	return st.QueryContext(ctx, args...)
+	return tx.query(ctx, query, args...)
 }
 
 // execFor runs a statement that touches only the given tables, and in
@@ -338,7 +331,6 @@ func (tx *Tx) execFor(ctx context.Context, tables []string, ids []domain.ID, que
 	if err := tx.flushFor(ctx, tables, ids...); err != nil {
 		return nil, err
 	}
-
 	return tx.exec(ctx, query, args...)
 }
 
@@ -348,12 +340,7 @@ func (tx *Tx) queryRowFor(ctx context.Context, tables []string, ids []domain.ID,
 	if err := tx.flushFor(ctx, tables, ids...); err != nil && tx.failed == nil {
 		tx.failed = err
 	}
-
-	st, err := tx.stmt(ctx, query)
-	if err != nil || st == nil {
-		return tx.Tx.QueryRowContext(ctx, query, args...)
-	}
-	return st.QueryRowContext(ctx, args...)
+	return tx.queryRow(ctx, query, args...)
 }
 
 // scanFor is queryFor calling scan for each row.

@@ -340,6 +340,12 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 	if err := tx.flush(ctx); err != nil {
 		return nil, err
 	}
+	return tx.query(ctx, query, args...)
+}
+
+// query runs a query, prepared once per transaction on SQLite, without
+// writing the queue.
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -356,6 +362,11 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	if err := tx.flush(ctx); err != nil && tx.failed == nil {
 		tx.failed = err
 	}
+	return tx.queryRow(ctx, query, args...)
+}
+
+// queryRow is query for one row.
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := tx.stmt(ctx, query)
 	if err != nil || st == nil {
 		return tx.Tx.QueryRowContext(ctx, query, args...)
