@@ -307,25 +307,26 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 	if limit <= 0 {
 		limit = 50
 	}
-	// One read of the index for every record the batch must place.
+	// One read of the index for every record the batch must place, and
+	// one of what linking newer versions of linked records reads of their
+	// children.
 	var keysets [][]string
+	var updated []domain.ID
 	for i := range recs {
 		st, seen := stored[recs[i].rec.Hash]
-		if !seen || st.ContentHash != recs[i].rec.ContentHash && st.Status != store.RecordLinked {
+		switch {
+		case !seen:
+			keysets = append(keysets, recs[i].keys)
+		case st.ContentHash == recs[i].rec.ContentHash: // unchanged: nothing to read
+		case st.Status == store.RecordLinked:
+			updated = append(updated, st.ChildID)
+		default:
 			keysets = append(keysets, recs[i].keys)
 		}
 	}
 	if len(keysets) > 0 {
 		if err := b.PrefetchCandidates(keysets, limit); err != nil {
 			return err
-		}
-	}
-	// And what linking newer versions of linked records reads of their
-	// children.
-	var updated []domain.ID
-	for i := range recs {
-		if st, seen := stored[recs[i].rec.Hash]; seen && st.ContentHash != recs[i].rec.ContentHash && st.Status == store.RecordLinked {
-			updated = append(updated, st.ChildID)
 		}
 	}
 	if len(updated) > 0 {
