@@ -317,7 +317,7 @@ func (db *DB) MergeChildren(ctx context.Context, kept, merged domain.ID) (string
 	}
 	mv := moved{Items: map[string][]string{}}
 	for _, t := range itemTables {
-		ids, err := tx.strings(ctx, `SELECT id FROM `+t+` WHERE child_id = $1 ORDER BY id`, string(merged))
+		ids, err := tx.column(ctx, `SELECT id FROM `+t+` WHERE child_id = $1 ORDER BY id`, string(merged))
 		if err != nil {
 			return "", internal(op, err)
 		}
@@ -329,7 +329,7 @@ func (db *DB) MergeChildren(ctx context.Context, kept, merged domain.ID) (string
 			return "", internal(op, err)
 		}
 	}
-	idents, err := tx.strings(ctx, `SELECT kind || '|' || source || '|' || hash FROM identifiers i WHERE child_id = $1
+	idents, err := tx.column(ctx, `SELECT kind || '|' || source || '|' || hash FROM identifiers i WHERE child_id = $1
 		AND NOT EXISTS (SELECT 1 FROM identifiers k WHERE k.child_id = $2 AND k.kind = i.kind AND k.source = i.source AND k.hash = i.hash)
 		ORDER BY 1`, string(merged), string(kept))
 	if err != nil {
@@ -343,7 +343,7 @@ func (db *DB) MergeChildren(ctx context.Context, kept, merged domain.ID) (string
 			return "", internal(op, err)
 		}
 	}
-	recs, err := tx.strings(ctx, `SELECT source || '|' || record_hash FROM source_records WHERE child_id = $1 ORDER BY 1`, string(merged))
+	recs, err := tx.column(ctx, `SELECT source || '|' || record_hash FROM source_records WHERE child_id = $1 ORDER BY 1`, string(merged))
 	if err != nil {
 		return "", internal(op, err)
 	}
@@ -485,22 +485,4 @@ func (db *DB) Merges(ctx context.Context, id domain.ID) ([]Merge, error) {
 		out = append(out, m)
 	}
 	return out, internal(op, rows.Err())
-}
-
-// strings runs a query of one text column.
-func (tx *Tx) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
