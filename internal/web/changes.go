@@ -122,11 +122,7 @@ func (h *Handler) addInvolvement(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusBadRequest, "involvement", p)
-		return
-	}
-	redirect(w, r, "/children/"+id.String(), url.Values{"done": {"involvement"}})
+	h.finishChange(w, r, p, "involvement", id, "involvement")
 }
 
 func (h *Handler) endInvolvementForm(w http.ResponseWriter, r *http.Request) {
@@ -156,11 +152,7 @@ func (h *Handler) endInvolvement(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusBadRequest, "endinvolvement", p)
-		return
-	}
-	redirect(w, r, "/children/"+id.String(), url.Values{"done": {"ended"}})
+	h.finishChange(w, r, p, "endinvolvement", id, "ended")
 }
 
 func (h *Handler) leadForm(w http.ResponseWriter, r *http.Request) {
@@ -169,6 +161,16 @@ func (h *Handler) leadForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "lead", &page{Title: "Appoint a lead professional", Form: url.Values{}, Data: changeData{ID: id}})
+}
+
+// finishChange ends a change to a child's record: the form again with its
+// errors (400), or back to the record saying what was done.
+func (h *Handler) finishChange(w http.ResponseWriter, r *http.Request, p *page, tmpl string, id domain.ID, done string) {
+	if len(p.Errors) > 0 {
+		h.render(w, r, http.StatusBadRequest, tmpl, p)
+		return
+	}
+	redirect(w, r, "/children/"+id.String(), url.Values{"done": {done}})
 }
 
 // person checks the name and organisation fields of a form.
@@ -212,11 +214,7 @@ func (h *Handler) appointLead(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusBadRequest, "lead", p)
-		return
-	}
-	redirect(w, r, "/children/"+id.String(), url.Values{"done": {"lead"}})
+	h.finishChange(w, r, p, "lead", id, "lead")
 }
 
 func (h *Handler) cafForm(w http.ResponseWriter, r *http.Request) {
@@ -247,9 +245,5 @@ func (h *Handler) recordCAF(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusBadRequest, "caf", p)
-		return
-	}
-	redirect(w, r, "/children/"+id.String(), url.Values{"done": {"caf"}})
+	h.finishChange(w, r, p, "caf", id, "caf")
 }

@@ -100,11 +100,7 @@ func (h *Handler) shield(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if len(p.Errors) > 0 {
-		h.render(w, r, http.StatusBadRequest, "shield", p)
-		return
-	}
-	redirect(w, r, "/children/"+id.String(), url.Values{"done": {"shielded"}})
+	h.finishChange(w, r, p, "shield", id, "shielded")
 }
 
 func (h *Handler) unshield(w http.ResponseWriter, r *http.Request) {
