@@ -252,3 +252,33 @@ func TestPostcode(t *testing.T) {
 		}
 	}
 }
+
+func TestIDFromNumberIsOrderedAndValid(t *testing.T) {
+	nums := []uint64{0, 1, 28, 29, 12345678, IDSpace/2 + 7, IDSpace - 2, IDSpace - 1}
+	var prev ID
+	for i, v := range nums {
+		id := IDFromNumber(v)
+		if _, err := ParseID("id", string(id)); err != nil {
+			t.Fatalf("IDFromNumber(%d) = %s: %v", v, id, err)
+		}
+		if i > 0 && !(prev < id) {
+			t.Errorf("IDFromNumber(%d) = %s is not after IDFromNumber(%d) = %s", v, id, nums[i-1], prev)
+		}
+		prev = id
+	}
+	if got := IDFromNumber(0); got[:8] != "00000000" {
+		t.Errorf("IDFromNumber(0) = %s, want body 00000000", got)
+	}
+	if got := IDFromNumber(IDSpace - 1); got[:8] != "YYYYYYYY" {
+		t.Errorf("IDFromNumber(max) = %s, want body YYYYYYYY", got)
+	}
+	if got := IDFromNumber(29); got[:8] != "00000010" {
+		t.Errorf("IDFromNumber(29) = %s, want body 00000010", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("IDFromNumber(IDSpace) did not panic")
+		}
+	}()
+	IDFromNumber(IDSpace)
+}

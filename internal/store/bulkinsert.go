@@ -26,7 +26,7 @@ type insertSpec struct {
 	cols     []string
 	tail     string // ON CONFLICT clause, if any
 	childCol int    // column holding the child's ID, filled in when queued; -1 when none
-	sortCol  int    // rows are written in the order of this column
+	sortCol  int    // rows are written in the order of this column (-1: as queued)
 	// keyCols, when set, are the conflict target of an upsert (DO UPDATE):
 	// PostgreSQL refuses one statement that updates a row twice, so a row
 	// whose key is already queued flushes the queue first.
@@ -231,9 +231,11 @@ func (tx *Tx) writeTables(ctx context.Context, tables []*pendingTable) error {
 	})
 	for _, p := range tables {
 		s := p.spec
-		slices.SortStableFunc(p.rows, func(a, b []any) int {
-			return strings.Compare(a[s.sortCol].(string), b[s.sortCol].(string))
-		})
+		if s.sortCol >= 0 {
+			slices.SortStableFunc(p.rows, func(a, b []any) int {
+				return strings.Compare(a[s.sortCol].(string), b[s.sortCol].(string))
+			})
+		}
 		per := s.rowsPerStatement()
 		args := make([]any, 0, per*len(s.cols))
 		for start := 0; start < len(p.rows); start += per {

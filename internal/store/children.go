@@ -40,12 +40,17 @@ func (db *DB) CreateChild(ctx context.Context, c *domain.Child) error {
 // whole batch, naming its position. Batches of a few thousand children
 // load fastest.
 func (db *DB) CreateChildren(ctx context.Context, cs []*domain.Child, detail map[string]any) error {
-	const op = "store.CreateChildren"
+	return db.createChildren(ctx, "store.CreateChildren", cs, detail, insChildKeys)
+}
+
+// createChildren is CreateChildren writing the blocking keys with keys.
+func (db *DB) createChildren(ctx context.Context, op string, cs []*domain.Child, detail map[string]any, keys *insertSpec) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return internal(op, err)
 	}
 	defer tx.Rollback()
+	tx.keySpec = keys
 	if i, err := tx.createChildren(ctx, cs); err != nil {
 		if i >= 0 {
 			err = fmt.Errorf("child %d: %w", i, err)
@@ -204,7 +209,7 @@ func (tx *Tx) createChildren(ctx context.Context, cs []*domain.Child) (int, erro
 				return -1, err
 			}
 			for _, key := range p.keys {
-				if err := tx.queue(ctx, insChildKeys, []any{key, id}); err != nil {
+				if err := tx.queue(ctx, tx.childKeys(), []any{key, id}); err != nil {
 					return -1, err
 				}
 			}

@@ -292,6 +292,17 @@ type Tx struct {
 	// known caches, for an import batch, what the transaction has read or
 	// written of some children: their authority and stored match data.
 	known map[domain.ID]*knownChild
+	// keySpec, when set, is where new children's blocking keys go instead
+	// of child_keys (a bulk load's staging table).
+	keySpec *insertSpec
+}
+
+// childKeys is the insert new children's blocking keys are queued for.
+func (tx *Tx) childKeys() *insertSpec {
+	if tx.keySpec != nil {
+		return tx.keySpec
+	}
+	return insChildKeys
 }
 
 // stmt returns the transaction's prepared statement for query, or nil
