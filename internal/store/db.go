@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -34,6 +35,10 @@ type DB struct {
 	// stmts holds statements prepared once per pool on SQLite (see
 	// stmtCache); nil on PostgreSQL, where pgx caches them itself.
 	stmts *stmtCache
+	// pooled says whether the full multi-row INSERTs are prepared on
+	// the writer (pooledInserts): once a transaction has written one.
+	pooled   atomic.Int32
+	pooledMu sync.Mutex
 	// auditQ gathers audit entries for a group commit (Audit).
 	auditQ auditQueue
 
@@ -385,6 +390,30 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return st.QueryRowContext(ctx, args...)
 }
 
+const (
+	pooledWanted = 1
+	pooledDone   = 2
+)
+
+// preparePooled prepares pooledInserts on the writer, outside any
+// transaction (the SQLite writer pool has one connection, which a
+// transaction holds). Only bulk work writes full statements, so a
+// database that never has any does not pay for compiling them.
+func (db *DB) preparePooled(ctx context.Context) error {
+	db.pooledMu.Lock()
+	defer db.pooledMu.Unlock()
+	if db.pooled.Load() == pooledDone {
+		return nil
+	}
+	for _, q := range pooledInserts() {
+		if _, err := db.stmts.stmt(ctx, db.write, q); err != nil {
+			return internal("store.preparePooled", err)
+		}
+	}
+	db.pooled.Store(pooledDone)
+	return nil
+}
+
 // stmtCache keeps statements prepared once per pool on SQLite. The
 // driver compiles the SQL of every one-shot query, which costs more than
 // running a search's small queries; a *sql.Stmt is compiled on each
@@ -478,6 +507,11 @@ func (db *DB) readQueryRow(ctx context.Context, query string, args ...any) *sql.
 
 // begin starts a write transaction.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if db.pooled.Load() == pooledWanted {
+		if err := db.preparePooled(ctx); err != nil {
+			return nil, err
+		}
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

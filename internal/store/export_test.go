@@ -15,3 +15,14 @@ func (db *DB) HasIndex(name string) bool {
 	}
 	return n > 0
 }
+
+// PooledInsertsPrepared reports whether the full multi-row INSERTs are
+// prepared on the writer (SQLite).
+func (db *DB) PooledInsertsPrepared() bool {
+	for _, q := range pooledInserts() {
+		if db.stmts.cached(db.write, q) == nil {
+			return false
+		}
+	}
+	return db.pooled.Load() == pooledDone
+}
