@@ -26,3 +26,6 @@ func (db *DB) PooledInsertsPrepared() bool {
 	}
 	return db.pooled.Load() == pooledDone
 }
+
+// NewItemID is newItemID, for tests.
+func NewItemID() string { return newItemID() }
