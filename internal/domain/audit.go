@@ -56,6 +56,9 @@ type AuditEntry struct {
 type AuditFilter struct {
 	ChildID string // who looked at this child
 	UserID  string // what this user did
+	// LACode, when set, keeps entries recorded for that local authority
+	// (an la-admin sees only their own authority's trail).
+	LACode  string
 	Actions []Action
 	// Before, when positive, returns entries with seq < Before: pass the
 	// last seq of one page to get the next.

@@ -375,6 +375,9 @@ func (db *DB) AuditEntries(ctx context.Context, f domain.AuditFilter) ([]domain.
 	if f.UserID != "" {
 		where = append(where, "user_id = "+arg(f.UserID))
 	}
+	if f.LACode != "" {
+		where = append(where, "la_code = "+arg(f.LACode))
+	}
 	if len(f.Actions) > 0 {
 		var in []string
 		for _, a := range f.Actions {

@@ -130,10 +130,10 @@ func TestAuditEntriesQueries(t *testing.T) {
 		db := storetest.MustOpen(t, url, storetest.NewClock())
 		obo := &domain.OnBehalfOf{Name: "Pat Jones", Organisation: "Surgery", Role: "health visitor", Phone: "0114 496 0000"}
 		for i, e := range []domain.AuditEntry{
-			{UserID: "a", Action: domain.ActionView, ChildID: "C1", Detail: map[string]any{"reason": "safeguarding"}},
-			{UserID: "b", Action: domain.ActionView, ChildID: "C1", OnBehalfOf: obo},
-			{UserID: "a", Action: domain.ActionView, ChildID: "C2"},
-			{UserID: "a", Action: domain.ActionSearch},
+			{UserID: "a", LACode: "E08000019", Action: domain.ActionView, ChildID: "C1", Detail: map[string]any{"reason": "safeguarding"}},
+			{UserID: "b", LACode: "E08000035", Action: domain.ActionView, ChildID: "C1", OnBehalfOf: obo},
+			{UserID: "a", LACode: "E08000019", Action: domain.ActionView, ChildID: "C2"},
+			{UserID: "a", LACode: "E08000019", Action: domain.ActionSearch},
 		} {
 			if err := db.Audit(ctx, &e); err != nil {
 				t.Fatalf("entry %d: %v", i, err)
@@ -155,6 +155,9 @@ func TestAuditEntriesQueries(t *testing.T) {
 			{domain.AuditFilter{UserID: "a", Limit: 2}, []int64{4, 3}},
 			{domain.AuditFilter{UserID: "a", Before: 3}, []int64{1}},
 			{domain.AuditFilter{UserID: "a", Actions: []domain.Action{domain.ActionSearch}}, []int64{4}},
+			{domain.AuditFilter{ChildID: "C1", LACode: "E08000035"}, []int64{2}},
+			{domain.AuditFilter{ChildID: "C1", LACode: "E08000019"}, []int64{1}},
+			{domain.AuditFilter{UserID: "a", LACode: "E08000035"}, nil},
 		}
 		for _, tt := range tests {
 			got, err := db.AuditEntries(ctx, tt.f)

@@ -222,17 +222,16 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, status, "audit", p)
 		return
 	}
+	// An la-admin sees their own authority's entries; the store filters,
+	// so that the page's 200 are all theirs.
+	filter.LACode = adminLA(admin)
 	entries, err := h.cfg.DB.AuditEntries(ctx, filter)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	d.Searched = true
-	la := adminLA(admin)
 	for _, e := range entries {
-		if la != "" && e.LACode != la {
-			continue
-		}
 		who := names[e.UserID]
 		if who == "" {
 			who = e.UserID

@@ -408,9 +408,17 @@ func TestAdminPages(t *testing.T) {
 		want(t, c.get("/admin/vetting"), http.StatusOK, "Vetting due in the next 30 days")
 	})
 	t.Run("audit", func(t *testing.T) {
+		// Another authority's look at the same child is theirs to see.
+		if err := f.db.Audit(t.Context(), &domain.AuditEntry{UserID: "leeds.practitioner", LACode: "E08000035", Action: domain.ActionView,
+			ChildID: string(f.kid.ID), Detail: map[string]any{"reason": "safeguarding"}}); err != nil {
+			t.Fatal(err)
+		}
 		want(t, c.get("/admin/audit"), http.StatusOK, "Who looked at this child?")
 		r := c.get("/admin/audit?child=" + string(f.kid.ID))
 		want(t, r, http.StatusOK, pu.Username, "view", "Reason: Safeguarding concern")
+		if strings.Contains(r.body, "leeds.practitioner") {
+			t.Error("an la-admin sees another authority's audit entry")
+		}
 		r = c.get("/admin/audit?user=" + pu.Username)
 		want(t, r, http.StatusOK, "search", "view", "Searched")
 		want(t, c.get("/admin/audit?user=nobody.at.all"), http.StatusBadRequest, "There is no user with that username")
