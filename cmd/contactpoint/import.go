@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/feed"
 )
 
@@ -58,6 +59,12 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	src, err := m.db.Source(ctx, *source)
+	if err != nil {
+		return err
+	}
+	// The batches are the source's in the audit trail, as over HTTP.
+	ctx = domain.NewContextWithUser(ctx, src.Actor())
 	im := &feed.Importer{DB: m.db, Source: *source, Now: m.Now, BatchSize: *batch}
 	if bar != nil {
 		im.Progress = bar.read

@@ -15,6 +15,7 @@ import (
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/gen"
+	"github.com/contactpoint/contactpoint/internal/store"
 	"github.com/contactpoint/contactpoint/internal/store/storetest"
 )
 
@@ -62,6 +63,16 @@ func TestImportExportCommands(t *testing.T) {
 	}
 	if got, want := out, "read=3 accepted=2 rejected=1 linked=0 created=2 review=0\n"; got != want {
 		t.Errorf("summary: got %q; want %q", got, want)
+	}
+	// The batch is the source's in the audit trail, as over HTTP.
+	st, err := store.Open(context.Background(), db, store.Options{Keys: keysOf(t, testSecret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.AuditEntries(context.Background(), domain.AuditFilter{Actions: []domain.Action{domain.ActionImport}})
+	st.Close()
+	if err != nil || len(entries) != 1 || entries[0].UserID != "source:health" {
+		t.Errorf("import audit entries = %+v, %v; want one by source:health", entries, err)
 	}
 	if !strings.Contains(errOut, "line 3: date_of_birth: ") || !strings.Contains(errOut, "line 4: address.postcode: ") {
 		t.Errorf("stderr: got %q; want line 3's date of birth rejected and line 4's postcode warned", errOut)

@@ -234,10 +234,13 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // e2eKeys is the keyring the program derives from e2eSecret.
-func e2eKeys(t *testing.T) *secret.Keyring {
+func e2eKeys(t *testing.T) *secret.Keyring { return keysOf(t, e2eSecret) }
+
+// keysOf is the keyring of a CONTACTPOINT_SECRET value.
+func keysOf(t *testing.T, hexSecret string) *secret.Keyring {
 	raw, _, err := secret.Load(func(k string) string {
 		if k == "CONTACTPOINT_SECRET" {
-			return e2eSecret
+			return hexSecret
 		}
 		return ""
 	}, "")
