@@ -277,12 +277,24 @@ func (db *DB) Alerts(ctx context.Context, la string, unseen bool) ([]domain.Aler
 // MarkAlertSeen marks one of the authority's alerts seen. It returns
 // ENotFound when the authority has no such alert.
 func (db *DB) MarkAlertSeen(ctx context.Context, la, id string) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE alerts SET seen = TRUE WHERE id = $1 AND la_code = $2`, id, la)
+	return db.markSeen(ctx, "store.MarkAlertSeen", "alerts", "alert", la, id)
+}
+
+// MarkNotificationSeen marks one of the authority's notifications (a
+// child moved in or out) as seen.
+func (db *DB) MarkNotificationSeen(ctx context.Context, la, id string) error {
+	return db.markSeen(ctx, "store.MarkNotificationSeen", "notifications", "notification", la, id)
+}
+
+// markSeen sets seen on the row id of table (alerts or notifications)
+// when it is the authority's; ENotFound otherwise.
+func (db *DB) markSeen(ctx context.Context, op, table, what, la, id string) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE `+table+` SET seen = TRUE WHERE id = $1 AND la_code = $2`, id, la)
 	if err != nil {
-		return internal("store.MarkAlertSeen", err)
+		return internal(op, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return domain.Errorf(domain.ENotFound, "no alert %q", id)
+		return domain.Errorf(domain.ENotFound, "no %s %q", what, id)
 	}
 	return nil
 }

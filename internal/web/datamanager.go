@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,14 +13,15 @@ import (
 
 // manageFlashes are the success messages of the data manager's pages.
 var manageFlashes = map[string]string{
-	"link":      "The record has been linked to the child",
-	"new":       "A new child has been created from the record",
-	"not-match": "The child has been ruled out: they will not be proposed for this record again",
-	"merged":    "The children have been merged",
-	"unmerged":  "The merge has been undone",
-	"seen":      "The alert has been marked as seen",
-	"shielded":  "The record has been shielded",
-	"lifted":    "The shield has been lifted",
+	"link":              "The record has been linked to the child",
+	"new":               "A new child has been created from the record",
+	"not-match":         "The child has been ruled out: they will not be proposed for this record again",
+	"merged":            "The children have been merged",
+	"unmerged":          "The merge has been undone",
+	"seen":              "The alert has been marked as seen",
+	"notification-seen": "The notification has been marked as seen",
+	"shielded":          "The record has been shielded",
+	"lifted":            "The shield has been lifted",
 }
 
 // managedLA is the authority whose work the user sees: their own, or for
@@ -567,18 +569,39 @@ func (h *Handler) alertsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) alertSeen(w http.ResponseWriter, r *http.Request) {
-	la := managedLA(r)
 	// The store does not check the caller: the lifecycle service does, on
 	// reading the authority's alerts.
-	if _, err := h.cfg.Lifecycle.Alerts(r.Context(), la, true); err != nil {
+	h.markSeen(w, r, "seen", func(ctx context.Context, la string) error {
+		_, err := h.cfg.Lifecycle.Alerts(ctx, la, true)
+		return err
+	}, func(ctx context.Context, la string) error {
+		return h.cfg.DB.MarkAlertSeen(ctx, la, r.PathValue("alert"))
+	})
+}
+
+func (h *Handler) notificationSeen(w http.ResponseWriter, r *http.Request) {
+	h.markSeen(w, r, "notification-seen", func(ctx context.Context, la string) error {
+		_, err := h.cfg.Lifecycle.Notifications(ctx, la, true)
+		return err
+	}, func(ctx context.Context, la string) error {
+		return h.cfg.DB.MarkNotificationSeen(ctx, la, r.PathValue("notification"))
+	})
+}
+
+// markSeen checks the caller may read the managed authority's alerts and
+// notifications (check), marks one seen (mark) and goes back to the page
+// saying so (done).
+func (h *Handler) markSeen(w http.ResponseWriter, r *http.Request, done string, check, mark func(context.Context, string) error) {
+	la := managedLA(r)
+	if err := check(r.Context(), la); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.cfg.DB.MarkAlertSeen(r.Context(), la, r.PathValue("alert")); err != nil {
+	if err := mark(r.Context(), la); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	q := url.Values{"done": {"seen"}}
+	q := url.Values{"done": {done}}
 	if la != domain.UserFromContext(r.Context()).LACode {
 		q.Set("la", la)
 	}

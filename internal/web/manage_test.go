@@ -241,6 +241,39 @@ func TestShielding(t *testing.T) {
 		want(t, pc.get(base), http.StatusOK, "Crookes Primary School")
 		want(t, dm.post(base+"/unshield", url.Values{}), http.StatusBadRequest)
 	})
+	t.Run("notifications", func(t *testing.T) {
+		// The child moves to Leeds: Sheffield's team is told it moved out.
+		moved, err := f.db.ChangeAddress(t.Context(), f.kid.ID, &domain.ChildAddress{
+			Address: domain.Address{Line1: "2 Otley Road", Town: "Leeds", Postcode: "LS6 3AA"}, LACode: "E08000035"},
+			&domain.AuditEntry{UserID: domain.OperatorID})
+		if err != nil || !moved {
+			t.Fatalf("ChangeAddress = %v, %v; want moved", moved, err)
+		}
+		r := dm.get("/manage/alerts")
+		want(t, r, http.StatusOK, "Moved out", "responsibility moved to Leeds")
+		m := regexp.MustCompile(`action="(/manage/notifications/[^"]+/seen)"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatal("no mark as seen form for the notification")
+		}
+		r = dm.post(m[1], url.Values{})
+		want(t, r, http.StatusSeeOther)
+		r = dm.get(r.location)
+		want(t, r, http.StatusOK, "The notification has been marked as seen", "Moved out")
+		if regexp.MustCompile(`action="/manage/notifications/`).MatchString(r.body) {
+			t.Error("the seen notification still offers Mark as seen")
+		}
+		ns, err := f.db.Notifications(t.Context(), "E08000019", true)
+		if err != nil || len(ns) != 0 {
+			t.Errorf("unseen notifications after marking = %v, %v; want none", ns, err)
+		}
+		want(t, dm.post("/manage/notifications/nope/seen", url.Values{}), http.StatusNotFound)
+		// Leeds's notification is not Sheffield's to mark.
+		leeds, err := f.db.Notifications(t.Context(), "E08000035", true)
+		if err != nil || len(leeds) != 1 {
+			t.Fatalf("Leeds notifications = %v, %v; want one", leeds, err)
+		}
+		want(t, dm.post("/manage/notifications/"+leeds[0].ID+"/seen", url.Values{}), http.StatusNotFound)
+	})
 }
 
 func TestSensitiveInvolvement(t *testing.T) {

@@ -115,6 +115,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /manage/shields", h.need(canManage, h.shieldsDue))
 	m.HandleFunc("GET /manage/alerts", h.need(canManage, h.alertsPage))
 	m.HandleFunc("POST /manage/alerts/{alert}/seen", h.need(canManage, h.alertSeen))
+	m.HandleFunc("POST /manage/notifications/{notification}/seen", h.need(canManage, h.notificationSeen))
 	m.HandleFunc("GET /manage/quality", h.need(canReport, h.qualityPage))
 	m.HandleFunc("GET /manage/missing-education", h.need(canReport, h.cmePage))
 	m.HandleFunc("GET /manage/missing-education/report.csv", h.need(canReport, h.cmeCSV))

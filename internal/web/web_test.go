@@ -547,6 +547,7 @@ func TestForbiddenPosts(t *testing.T) {
 		{pc, "/manage/merges"},
 		{pc, "/manage/merges/some-merge/unmerge"},
 		{pc, "/manage/alerts/some-alert/seen"},
+		{pc, "/manage/notifications/some-notification/seen"},
 		{pc, "/children/" + id + "/shield"},
 		{pc, "/children/" + id + "/unshield"},
 		{ac, "/children/" + id + "/override"},
