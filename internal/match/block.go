@@ -113,20 +113,6 @@ func QueryKeys(r Record) []string {
 	return k.done()
 }
 
-// NarrowKeys returns the keys of keys (QueryKeys) that hold a date of
-// birth, a postcode or an identifier: all but the family-name-year-initial
-// keys, whose children number in the hundreds for a common name in a
-// national directory.
-func NarrowKeys(keys []string) []string {
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if k != "" && k[0] != keyFamilyYear {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // dobVariants returns d, d with day and month swapped when that is a
 // different real date, and the days either side.
 func dobVariants(d domain.Date) []domain.Date {

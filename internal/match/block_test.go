@@ -113,25 +113,3 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
-
-func TestNarrowKeysDropOnlyFamilyYearInitial(t *testing.T) {
-	keys := QueryKeys(trueChild())
-	narrow := NarrowKeys(keys)
-	dropped := 0
-	for _, k := range keys {
-		_, kept := slices.BinarySearch(narrow, k)
-		if broad := k[0] == keyFamilyYear; broad == kept {
-			t.Errorf("key %q: kept %v", k, kept)
-		}
-		if !kept {
-			dropped++
-		}
-	}
-	if dropped == 0 || len(narrow) == 0 {
-		t.Fatalf("%d keys dropped of %d; want some dropped and some kept", dropped, len(keys))
-	}
-	// The exact child is still reached through the narrow keys alone.
-	if intersects(narrow, Keys(trueChild())) == "" {
-		t.Error("narrow keys miss the child's own keys")
-	}
-}

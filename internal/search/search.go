@@ -49,12 +49,6 @@ type Service struct {
 	MaxResults int
 	// CandidateLimit bounds the candidates scored per search.
 	CandidateLimit int
-	// Confident is the score at which a search by names stops at the
-	// narrow blocking keys (match.NarrowKeys, each holding the date of
-	// birth or a postcode): only when none of their candidates scores this
-	// well does it read the broad keys too (family name, year, initial),
-	// whose children grow with the directory. Zero reads every key at once.
-	Confident float64
 }
 
 // MaxResultsLimit is the most results a search may be configured to show.
@@ -67,13 +61,8 @@ const MaxResultsLimit = 50
 // always among those holding the most keys. At 1,000,000 children (3,000
 // noisy queries) 50 scored as well as 100 (right child first 98.90% and
 // 98.87%, top 3 99.87% and 99.83%) for two thirds of the CPU.
-//
-// Confident 0.99: at 1,000,000 children (3,000 noisy queries) stopping at
-// the narrow keys when a candidate scores 0.99 found the right child first
-// as often (99.00% against 98.97%, top 3 99.83% against 99.80%) for a
-// third less CPU per search and half the latency inside the server.
 func New(db *store.DB) *Service {
-	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.25, MaxResults: 10, CandidateLimit: 50, Confident: 0.99}
+	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.25, MaxResults: 10, CandidateLimit: 50}
 }
 
 // Search finds the children matching c, best first, and audits the search
@@ -152,15 +141,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	default:
 		// The index alone: the flags are read below for the few
 		// candidates that pass the threshold.
-		keys := match.QueryKeys(q)
-		narrow := keys
-		if s.Confident > 0 {
-			narrow = match.NarrowKeys(keys)
-		}
-		cands, err = s.DB.SearchCandidates(ctx, narrow, s.CandidateLimit)
-		if err == nil && len(narrow) < len(keys) && !s.confident(q, cands) {
-			cands, err = s.DB.SearchCandidates(ctx, keys, s.CandidateLimit)
-		}
+		cands, err = s.DB.SearchCandidates(ctx, match.QueryKeys(q), s.CandidateLimit)
 		flagged = false
 	}
 	if err != nil {
@@ -241,19 +222,6 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		passed = []Result{}
 	}
 	return &Results{Results: passed}, nil
-}
-
-// confident reports whether one of cands scores Confident or more
-// against q.
-func (s *Service) confident(q match.Record, cands []store.Candidate) bool {
-	pq := match.Prepare(q)
-	for i := range cands {
-		w := match.ScoreWeight(pq, match.Prepare(cands[i].Record()), &s.Model)
-		if match.Probability(w, s.Prior) >= s.Confident {
-			return true
-		}
-	}
-	return false
 }
 
 // query turns criteria into a match record; identifiers become the keyed
