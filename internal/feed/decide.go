@@ -114,10 +114,11 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
 			d = match.Link
 		}
-		if pc := v.Levels[match.FieldPostcode]; d == match.Link && pc >= match.PostcodeDistrict &&
-			v.Levels[match.FieldIdentifier] != match.IDAgree && otherNamesDiffer(rec.GivenNames, crec.GivenNames) {
-			// Freddie Dylan and Freddie Charlie, born the same day in
-			// two towns: two children.
+		if d == match.Link && v.Levels[match.FieldIdentifier] != match.IDAgree && otherNamesDiffer(rec.GivenNames, crec.GivenNames) {
+			// Freddie Dylan and Freddie Charlie, born the same day in two
+			// towns, or twins Luka Seth and Luka Jenson at one address
+			// (a million children had 47 such pairs merged): two
+			// children, wherever they live.
 			d = match.NewChild
 		}
 		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&

@@ -331,6 +331,8 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 		{"a spelling twins are given", rec("Sophia"), []store.ImportCandidate{child("A", "Sophie")}, match.Review, ""},
 		{"hyphenated first name beside its first part", rec("Ellie Mia"), []store.ImportCandidate{child("A", "Ellie-May Maeve")}, match.NewChild, ""},
 		{"hyphen written as a space", rec("Ellie May"), []store.ImportCandidate{child("A", "Ellie-May")}, match.Link, "A"},
+		{"twins with one first name and other middle names", rec("Luka Seth"), []store.ImportCandidate{child("A", "Luka Jenson")}, match.NewChild, ""},
+		{"the same child with and without a middle name", rec("Luka"), []store.ImportCandidate{child("A", "Luka Jenson")}, match.Link, "A"},
 		{"sound-alike twin with the date a day out", func() match.Record {
 			r := rec("Harvey")
 			r.DateOfBirth = dob.AddDays(1)
