@@ -65,6 +65,8 @@ func commands() []command {
 		{"source credential", "issue a source's API key for posting its feed (replaces any); printed once: --name", (*Main).sourceCredential},
 		{"source revoke", "withdraw a source's API key: --name", (*Main).sourceRevoke},
 		{"import", "import a source's feed: import --source NAME FILE", (*Main).importFeed},
+		{"model train", "estimate the import's matching model from the directory and a feed: --source NAME FILE", (*Main).modelTrain},
+		{"model show", "show the import's matching model: its weights and how it was trained", (*Main).modelShow},
 		{"export links", "export source records and their children as CSV", (*Main).exportLinks},
 		{"review list", "list source records held for review", (*Main).reviewList},
 		{"review decide", "decide a review item: link, new child or not a match", (*Main).reviewDecide},

@@ -47,6 +47,17 @@ func Decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 type names struct {
 	count   map[string]int
 	created map[domain.ID]bool
+	// freq adjusts the weight of exact name agreement for how common
+	// the name is (nil: no adjustment).
+	freq *match.Frequencies
+}
+
+// frequencies returns n's name frequencies; nil when n is nil.
+func (n *names) frequencies() *match.Frequencies {
+	if n == nil {
+		return nil
+	}
+	return n.freq
 }
 
 func (n *names) add(given string) {
@@ -108,6 +119,7 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		}
 		crec := cd.Record()
 		v := match.ComparePrepared(q, match.Prepare(crec))
+		nm.frequencies().Apply(&v, q)
 		d, p := model.Classify(v)
 		d = refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
 		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&

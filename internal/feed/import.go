@@ -23,8 +23,10 @@ import (
 // import again skips what was committed (a record whose content hash is
 // unchanged changes nothing) and ends in the same state.
 type Importer struct {
-	DB     *store.DB
-	Model  match.Model // match.DefaultModel() when its thresholds are zero
+	DB *store.DB
+	// Model is the matching model; when its thresholds are zero, the
+	// newest trained one (Train, store.SaveModel), or ImportModel.
+	Model  match.Model
 	Source string
 	// Now is the clock for validation (dates of birth in the future);
 	// time.Now when nil. The store's clock stamps the rows.
@@ -65,6 +67,22 @@ const (
 	ReasonNoLA          = "no local authority"
 )
 
+// model returns the model to match with: im.Model when set, else the
+// newest trained one (contactpoint model train), else ImportModel.
+func (im *Importer) model(ctx context.Context) (match.Model, error) {
+	if im.Model.LinkThreshold != 0 || im.Model.ReviewThreshold != 0 {
+		return im.Model, nil
+	}
+	m, err := im.DB.LatestModel(ctx, ModelName)
+	switch {
+	case err == nil:
+		return m.Model, nil
+	case domain.ErrorCode(err) == domain.ENotFound:
+		return ImportModel(), nil
+	}
+	return match.Model{}, err
+}
+
 // pending is a validated record waiting for its batch.
 type pending struct {
 	line int
@@ -82,20 +100,20 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if _, err := im.DB.Source(ctx, im.Source); err != nil {
 		return s, err
 	}
-	model := im.Model
-	if model.LinkThreshold == 0 && model.ReviewThreshold == 0 {
-		model = ImportModel()
+	model, err := im.model(ctx)
+	if err != nil {
+		return s, err
 	}
 	now := im.Now
 	if now == nil {
 		now = time.Now
 	}
 	today := domain.DateOf(now())
-	counts, err := im.DB.GivenNameCounts(ctx)
+	counts, err := im.DB.NameCounts(ctx)
 	if err != nil {
 		return s, err
 	}
-	nm := &names{count: counts, created: map[domain.ID]bool{}}
+	nm := &names{count: counts.Given, created: map[domain.ID]bool{}, freq: counts.Frequencies()}
 	size := im.BatchSize
 	if size <= 0 {
 		size = 2000

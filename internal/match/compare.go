@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -114,6 +115,23 @@ const (
 	IDAgree                 // some identifier is equal
 	IDDisagree              // both sides have an identifier of the same kind, none equal
 )
+
+var levelNames = [NumFields][]string{
+	FieldGiven:      {"missing", "exact", "nickname", "middle", "phonetic", "jw92", "jw85", "initial", "disagree"},
+	FieldFamily:     {"missing", "exact", "part", "phonetic", "jw92", "jw85", "swapped", "disagree"},
+	FieldDOB:        {"missing", "exact", "transposed", "one-day", "year-month", "year", "disagree"},
+	FieldGender:     {"missing", "agree", "disagree"},
+	FieldPostcode:   {"missing", "exact", "previous", "district", "area", "disagree"},
+	FieldIdentifier: {"missing", "agree", "disagree"},
+}
+
+// LevelName names level l of field f ("exact", "transposed").
+func LevelName(f Field, l Level) string {
+	if f < NumFields && int(l) < len(levelNames[f]) {
+		return levelNames[f][l]
+	}
+	return fmt.Sprintf("level%d", l)
+}
 
 // numLevels is the number of levels of each field, Missing included.
 var numLevels = [NumFields]int{

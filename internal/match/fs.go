@@ -92,13 +92,21 @@ func (m *Model) Weight(f Field, l Level) float64 {
 // WeightTF returns the weight of level l of field f adjusted for the
 // frequency freq (0..1) of the agreeing value: for exact agreement (level 1)
 // u becomes freq, since two random records agree on SMITH with probability
-// about SMITH's frequency. Other levels, and freq ≤ 0, are unadjusted.
+// about SMITH's frequency. A rare value may raise the weight by at most
+// TFMaxGain bits over the unadjusted one: a share counted from a handful of
+// children says little, and a misspelt name is rare too. Other levels, and
+// freq ≤ 0, are unadjusted.
 func (m *Model) WeightTF(f Field, l Level, freq float64) float64 {
 	if l != 1 || freq <= 0 || f >= NumFields {
 		return m.Weight(f, l)
 	}
-	return math.Log2(max(m.M[f][l], minProb) / min(max(freq, minProb), 1))
+	u := max(freq, m.U[f][l]/(1<<TFMaxGain), minProb)
+	return math.Log2(max(m.M[f][l], minProb) / min(u, 1))
 }
+
+// TFMaxGain bounds, in bits, how much a rare value's frequency may raise
+// an exact agreement's weight.
+const TFMaxGain = 4
 
 // MatchWeight returns the total match weight of v: the sum of its fields'
 // weights, term-frequency adjusted where v.TF is set. It excludes the prior.

@@ -20,26 +20,48 @@ func FirstName(given string) string {
 	return first
 }
 
-// GivenNameCounts returns how many children (merged ones left out) and how
-// many source records held for review have each first given name, as
-// FirstName gives it. Import uses it to tell a typing error (a name no one
-// has) from a real name a twin may have been given.
-func (db *DB) GivenNameCounts(ctx context.Context) (map[string]int, error) {
-	const op = "store.GivenNameCounts"
-	out := map[string]int{}
-	rows, err := db.read.QueryContext(ctx, `SELECT given_names FROM children WHERE merged_into = ''`)
+// NameCounts is how many children (merged ones left out) have each name.
+type NameCounts struct {
+	// Given counts first given names as FirstName gives them, of children
+	// and of source records held for review. Import uses it to tell a
+	// typing error (a name no one has) from a real name a twin may have
+	// been given.
+	Given map[string]int
+	// First and Family count the children's first given names and family
+	// names as match.NameKeys gives them, for the term-frequency
+	// adjustment of exact name agreement.
+	First, Family map[string]int
+	// Children is the number of children counted.
+	Children int
+}
+
+// Frequencies returns the children's name frequencies (nil for a directory
+// too small to say).
+func (c *NameCounts) Frequencies() *match.Frequencies {
+	return match.NewFrequencies(c.First, c.Family, c.Children)
+}
+
+// NameCounts counts the directory's names in one pass over the children.
+func (db *DB) NameCounts(ctx context.Context) (*NameCounts, error) {
+	const op = "store.NameCounts"
+	out := &NameCounts{Given: map[string]int{}, First: map[string]int{}, Family: map[string]int{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT given_names, family_name FROM children WHERE merged_into = ''`)
 	if err != nil {
 		return nil, internal(op, err)
 	}
 	for rows.Next() {
-		var g string
-		if err := rows.Scan(&g); err != nil {
+		var g, f string
+		if err := rows.Scan(&g, &f); err != nil {
 			rows.Close()
 			return nil, internal(op, err)
 		}
-		if f := FirstName(g); f != "" {
-			out[f]++
+		if n := FirstName(g); n != "" {
+			out.Given[n]++
 		}
+		first, family := match.NameKeys(g, f)
+		out.First[first]++
+		out.Family[family]++
+		out.Children++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -60,7 +82,7 @@ func (db *DB) GivenNameCounts(ctx context.Context) (map[string]int, error) {
 			return nil, internal(op, err)
 		}
 		if f := FirstName(rd.Child.GivenNames); f != "" {
-			out[f]++
+			out.Given[f]++
 		}
 	}
 	return out, internal(op, rows.Err())

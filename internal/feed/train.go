@@ -1,0 +1,238 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/match"
+	"github.com/contactpoint/contactpoint/internal/store"
+)
+
+// ModelName is the name under which the importer's trained model is
+// stored: Import uses the newest one, or ImportModel when none is trained.
+const ModelName = "import"
+
+// TrainOptions bounds the work of Train. Zero values take the defaults.
+type TrainOptions struct {
+	Source        string // the feed's source: its identifiers are hashed as that source's
+	Records       int    // feed records sampled; 20,000
+	Children      int    // children sampled for u; 2,000
+	Iterations    int    // EM iterations; 25
+	MaxCandidates int    // candidates per record, as the importer; 50
+	Seed          uint64 // the sampling's seed
+	Now           func() time.Time
+}
+
+// TrainReport says what Train measured.
+type TrainReport struct {
+	Source string `json:"source"`
+	// Children is the directory's size; Records the feed records
+	// compared (of Read read), Pairs their record–candidate pairs.
+	Children, Read, Records, Pairs int
+	// Sampled is the children sampled for u; RandomPairs the pairs among
+	// them (u for scoring) and CandidatePairs the pairs of distinct
+	// children the blocking brings together (u for EM).
+	Sampled, RandomPairs, CandidatePairs int
+	// Share is the proportion of records whose child is among their
+	// candidates, estimated directly (RuleRecords of Records have a
+	// candidate agreeing on date of birth and a name, or an identifier);
+	// EMMatches is what EM's last iteration expects, for comparison.
+	Share       float64
+	RuleRecords int
+	EMMatches   float64
+	// Lambda is the prior that a record and a random child are the same
+	// child: Share over Children.
+	Lambda     float64
+	Iterations int
+}
+
+// Train estimates the importer's matching model from the directory and a
+// source's feed, as Splink does: u from pairs of children drawn at random,
+// the prior directly (the share of the feed's records that a strict rule
+// finds in the directory, over the directory's size), and m by
+// expectation maximisation over the candidates the importer's blocking
+// finds for the feed's records (match.EstimateMGrouped, with u measured
+// among candidates so that brothers, sisters and namesakes are not taken
+// for the same child). The thresholds are ImportModel's. Train reads only:
+// save the model with store.SaveModel. Train on a feed before importing
+// it: a record already imported is compared with the child it made or
+// joined, which agrees on everything. A directory with fewer than
+// match.MinFrequencyPopulation children, or a feed none of whose records
+// finds a candidate, is EInvalid.
+func Train(ctx context.Context, db *store.DB, r Reader, opt TrainOptions) (match.Model, TrainReport, error) {
+	const op = "feed.Train"
+	opt.defaults()
+	rep := TrainReport{Source: opt.Source, Iterations: opt.Iterations}
+	base := ImportModel()
+	rnd := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
+
+	n, err := db.CountChildren(ctx)
+	if err != nil {
+		return base, rep, err
+	}
+	rep.Children = n
+	if n < match.MinFrequencyPopulation {
+		return base, rep, &domain.Error{Code: domain.EInvalid, Op: op, Message: "the directory is too small to train on: import a first feed with the default model"}
+	}
+
+	// u: among random children, and among the candidates blocking finds
+	// for a child (other children).
+	children, err := db.SampleChildren(ctx, opt.Children, rnd)
+	if err != nil {
+		return base, rep, err
+	}
+	rep.Sampled = len(children)
+	prepared := make([]*match.Prepared, len(children))
+	for i := range children {
+		prepared[i] = match.Prepare(children[i].Record())
+	}
+	random := make([]match.Vector, 0, len(children)*(len(children)-1)/2)
+	for i := range prepared {
+		for j := i + 1; j < len(prepared); j++ {
+			random = append(random, match.ComparePrepared(prepared[i], prepared[j]))
+		}
+	}
+	rep.RandomPairs = len(random)
+	var blocked []match.Vector
+	for i := range children {
+		rec := children[i].Record()
+		cands, err := db.SearchCandidates(ctx, match.QueryKeys(rec), opt.MaxCandidates)
+		if err != nil {
+			return base, rep, err
+		}
+		for j := range cands {
+			if cands[j].ID != children[i].ID {
+				blocked = append(blocked, match.ComparePrepared(prepared[i], match.Prepare(cands[j].Record())))
+			}
+		}
+	}
+	rep.CandidatePairs = len(blocked)
+	const minSeen = 10
+	uRandom := match.EstimateUFrom(random, base.U, minSeen)
+	uBlocked := match.EstimateUFrom(blocked, base.U, minSeen)
+
+	// The feed: a uniform sample of its valid records (reservoir).
+	sample, read, err := reservoir(r, opt.Records, rnd)
+	if err != nil {
+		return base, rep, err
+	}
+	rep.Read = read
+	today := domain.DateOf(opt.Now())
+	var groups [][]match.Vector
+	for _, s := range sample {
+		p, _, err := Validate(s.rec, s.line, opt.Source, today)
+		if err != nil {
+			continue // the import rejects it too
+		}
+		sr, err := db.NewSourceRecord(opt.Source, p.SourceRecordID, p.NHSNumber, p.UPN, &p.Child)
+		if err != nil {
+			return base, rep, err
+		}
+		mrec := matchRecord(sr)
+		cands, err := db.SearchCandidates(ctx, match.QueryKeys(mrec), opt.MaxCandidates)
+		if err != nil {
+			return base, rep, err
+		}
+		rep.Records++
+		q := match.Prepare(mrec)
+		g := make([]match.Vector, len(cands))
+		found := false
+		for j := range cands {
+			g[j] = match.ComparePrepared(q, match.Prepare(cands[j].Record()))
+			found = found || ruleMatch(g[j])
+		}
+		if found {
+			rep.RuleRecords++
+		}
+		rep.Pairs += len(g)
+		groups = append(groups, g)
+	}
+	if rep.RuleRecords == 0 {
+		return base, rep, &domain.Error{Code: domain.EInvalid, Op: op, Message: "no record of the feed has a clear match in the directory: nothing to learn from"}
+	}
+	// The rule misses a child whose record has a typing error in every
+	// name or its date of birth, so the share it gives is a floor; a
+	// record whose child is not in the directory yet has no match.
+	rep.Share = min(float64(rep.RuleRecords)/float64(rep.Records), 0.999)
+
+	em := base
+	em.U = uBlocked
+	em, rep.EMMatches = match.EstimateMGrouped(groups, em, rep.Share, opt.Iterations)
+	model := base
+	model.M = match.FloorM(em.M, minM)
+	model.U = uRandom
+	rep.Lambda = rep.Share / float64(n)
+	model.Lambda = rep.Lambda
+	return model, rep, nil
+}
+
+// minM is the least m a level keeps after EM. A level EM never saw
+// among matches (a gender that disagrees, in a sample whose sources never
+// mistype it) would otherwise weigh −20 bits, so that one slip in another
+// source would part a child from their records for good.
+const minM = 0.001
+
+// ruleMatch is the strict rule that estimates the share of records found:
+// date of birth exact, given and family names exact, or an identifier
+// agreeing with the date of birth exact.
+func ruleMatch(v match.Vector) bool {
+	l := &v.Levels
+	if l[match.FieldDOB] != match.DOBExact {
+		return false
+	}
+	return l[match.FieldIdentifier] == match.IDAgree ||
+		l[match.FieldGiven] == match.GivenExact && l[match.FieldFamily] == match.FamilyExact
+}
+
+type sampled struct {
+	rec  Record
+	line int
+}
+
+// reservoir reads r to the end and keeps a uniform sample of k records
+// (Algorithm R); unreadable rows are skipped as the import rejects them.
+func reservoir(r Reader, k int, rnd *rand.Rand) ([]sampled, int, error) {
+	var out []sampled
+	read := 0
+	for {
+		rec, line, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, read, nil
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			continue
+		}
+		if err != nil {
+			return nil, read, err
+		}
+		read++
+		if len(out) < k {
+			out = append(out, sampled{rec, line})
+		} else if j := rnd.IntN(read); j < k {
+			out[j] = sampled{rec, line}
+		}
+	}
+}
+
+func (o *TrainOptions) defaults() {
+	if o.Records <= 0 {
+		o.Records = 20000
+	}
+	if o.Children <= 0 {
+		o.Children = 2000
+	}
+	if o.Iterations <= 0 {
+		o.Iterations = 25
+	}
+	if o.MaxCandidates <= 0 {
+		o.MaxCandidates = 50
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
