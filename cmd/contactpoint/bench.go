@@ -119,7 +119,14 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	}
 
 	// Quality and latency inside the server: the search service itself.
-	searcher := search.New(m.db)
+	searcher := m.searchService()
+	calStart := time.Now()
+	if err := searcher.Calibrate(ctx); err != nil {
+		return err
+	}
+	prior, counted := searcher.Calibrated()
+	fmt.Fprintf(out, "- calibrated in %s: %d children, prior %.3g, name frequencies for exact agreement\n",
+		time.Since(calStart).Round(time.Millisecond), counted, prior)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	var lat []time.Duration
 	var first, top3, asked, tooMany, idQueries, idWrongAbove, idOthers int

@@ -15,6 +15,7 @@ import (
 	"github.com/contactpoint/contactpoint/internal/auth"
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/secret"
+	"github.com/contactpoint/contactpoint/internal/search"
 	"github.com/contactpoint/contactpoint/internal/store"
 )
 
@@ -31,6 +32,7 @@ type Main struct {
 
 	db     *store.DB
 	logger *slog.Logger
+	search *search.Service // made by searchService, shared by the API and the pages
 }
 
 // NewMain returns a Main wired to the process's standard streams and

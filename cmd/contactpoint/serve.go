@@ -36,6 +36,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.tuneServerGC()()
+	{
+		jobs, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); m.calibrateDaily(jobs) }()
+		defer func() { stop(); <-done }()
+	}
 	if *nightly {
 		jobs, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
@@ -45,6 +51,35 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		defer func() { stop(); <-done }()
 	}
 	return m.listenAndServe(ctx, *addr, *drain)
+}
+
+// searchService returns the search service the API and the pages share.
+func (m *Main) searchService() *search.Service {
+	if m.search == nil {
+		m.search = search.New(m.db)
+	}
+	return m.search
+}
+
+// calibrateDaily calibrates search (the directory's size and name
+// frequencies: search.Service.Calibrate) at start and then daily, until
+// ctx is done. Searches run uncalibrated until the first pass ends.
+func (m *Main) calibrateDaily(ctx context.Context) {
+	svc := m.searchService()
+	for {
+		start := time.Now()
+		if err := svc.Calibrate(ctx); err != nil && ctx.Err() == nil {
+			m.logger.Error("calibrate search", "err", err)
+		} else if err == nil {
+			prior, n := svc.Calibrated()
+			m.logger.Info("calibrated search", "children", n, "prior", prior, "took", time.Since(start).Round(time.Millisecond).String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
 
 // nightly runs the record's-life job for today at start, then once a day,
@@ -141,7 +176,7 @@ func (m *Main) handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	authSvc := auth.New(m.db, auth.Config{})
-	searchSvc := search.New(m.db)
+	searchSvc := m.searchService()
 	recordSvc := record.New(m.db)
 	mux.Handle("/api/", api.New(api.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, Logger: m.logger, Feeds: m.db}))
 	mux.Handle("/", web.New(web.Config{Auth: authSvc, Search: searchSvc, Record: recordSvc, DB: m.db, Logger: m.logger}))

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"sort"
+	"sync/atomic"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/match"
@@ -49,6 +50,48 @@ type Service struct {
 	MaxResults int
 	// CandidateLimit bounds the candidates scored per search.
 	CandidateLimit int
+	// ExpectedMatches sets the prior once Calibrate knows the directory's
+	// size: at most ExpectedMatches over the number of children.
+	ExpectedMatches float64
+
+	cal atomic.Pointer[calibration]
+}
+
+// calibration is what Calibrate learnt of the directory.
+type calibration struct {
+	prior    float64
+	freq     *match.Frequencies
+	children int
+}
+
+// Calibrate counts the directory's children and their names. From then on
+// a search's prior is Prior or ExpectedMatches over the number of
+// children, whichever is smaller, and exact agreement on a name weighs by
+// how common the name is (match.Frequencies): in a directory of eleven
+// million, five times as many children share a given name and a birthday
+// as in one of two million, and OLIVIA agreeing says less than a rare
+// name. Prior was set on a directory of a million; a smaller one keeps it.
+// Safe to call while searches run (serve calls it at start and nightly).
+func (s *Service) Calibrate(ctx context.Context) error {
+	counts, err := s.DB.NameCounts(ctx)
+	if err != nil {
+		return err
+	}
+	c := &calibration{prior: s.Prior, freq: counts.Frequencies(), children: counts.Children}
+	if counts.Children > 0 && s.ExpectedMatches > 0 {
+		c.prior = min(s.Prior, s.ExpectedMatches/float64(counts.Children))
+	}
+	s.cal.Store(c)
+	return nil
+}
+
+// Calibrated returns the prior a search uses and the number of children
+// Calibrate counted (0 before it has run).
+func (s *Service) Calibrated() (prior float64, children int) {
+	if c := s.cal.Load(); c != nil {
+		return c.prior, c.children
+	}
+	return s.Prior, 0
 }
 
 // MaxResultsLimit is the most results a search may be configured to show.
@@ -62,7 +105,8 @@ const MaxResultsLimit = 50
 // noisy queries) 50 scored as well as 100 (right child first 98.90% and
 // 98.87%, top 3 99.87% and 99.83%) for two thirds of the CPU.
 func New(db *store.DB) *Service {
-	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.25, MaxResults: 10, CandidateLimit: 50}
+	return &Service{DB: db, Model: match.DefaultModel(), Prior: 1e-5, Threshold: 0.25, MaxResults: 10, CandidateLimit: 50,
+		ExpectedMatches: 10}
 }
 
 // Search finds the children matching c, best first, and audits the search
@@ -148,6 +192,11 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		return nil, err
 	}
 	pq := match.Prepare(q)
+	prior := s.Prior
+	var freq *match.Frequencies
+	if c := s.cal.Load(); c != nil {
+		prior, freq = c.prior, c.freq
+	}
 	onlyID := c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()
 	// Score every candidate; which of those that pass may be shown
 	// depends only on each one's own flags, so they can be checked after.
@@ -167,9 +216,10 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 			// An identifier alone: every holder is a match.
 			r.Score, r.weight = 1, 1
 		} else {
-			pc := match.Prepare(cd.Record())
-			r.weight = match.ScoreWeight(pq, pc, &s.Model)
-			r.Score = match.Probability(r.weight, s.Prior)
+			v := match.ComparePrepared(pq, match.Prepare(cd.Record()))
+			freq.Apply(&v, pq)
+			r.weight = s.Model.MatchWeight(v)
+			r.Score = match.Probability(r.weight, prior)
 		}
 		if r.Score >= s.Threshold {
 			scored = append(scored, r)
