@@ -14,8 +14,8 @@ import (
 
 	"github.com/contactpoint/contactpoint/internal/auth"
 	"github.com/contactpoint/contactpoint/internal/domain"
-	"github.com/contactpoint/contactpoint/internal/secret"
 	"github.com/contactpoint/contactpoint/internal/search"
+	"github.com/contactpoint/contactpoint/internal/secret"
 	"github.com/contactpoint/contactpoint/internal/store"
 )
 
