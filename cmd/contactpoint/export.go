@@ -14,6 +14,7 @@ func (m *Main) exportLinks(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("export links", &c)
 	source := fs.String("source", "", "only this source's records")
+	explain := fs.Bool("explain", false, "add a column explaining each decision (JSON: decision, probability, weight, field-by-field levels and weights, model, rule)")
 	if pos, err := parse(fs, args); err != nil {
 		return helpOK(err)
 	} else if len(pos) > 0 {
@@ -24,12 +25,20 @@ func (m *Main) exportLinks(ctx context.Context, args []string) error {
 	}
 	bw := bufio.NewWriterSize(m.Stdout, 1<<16)
 	w := csv.NewWriter(bw)
-	if err := w.Write([]string{"source", "source_record_id", "contactpoint_id", "status"}); err != nil {
+	header := []string{"source", "source_record_id", "contactpoint_id", "status"}
+	if *explain {
+		header = append(header, "explanation")
+	}
+	if err := w.Write(header); err != nil {
 		return err
 	}
 	e := &domain.AuditEntry{UserID: domain.OperatorID}
 	err := m.db.ExportLinks(ctx, *source, e, func(l store.SourceLink) error {
-		return w.Write([]string{l.Source, l.RecordID, string(l.ChildID), l.Status})
+		row := []string{l.Source, l.RecordID, string(l.ChildID), l.Status}
+		if *explain {
+			row = append(row, l.Explanation)
+		}
+		return w.Write(row)
 	})
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ type Outcome struct {
 	ChildID    domain.ID // for Link
 	Reason     string    // for Review
 	Candidates []store.ReviewCandidate
+	// Explanation is why, for Link and NewChild: the comparison with the
+	// child linked to, or with the nearest candidate.
+	Explanation *store.Explanation
 }
 
 // Decide matches a source record against candidate children: Link to the
@@ -50,6 +53,9 @@ type names struct {
 	// freq adjusts the weight of exact name agreement for how common
 	// the name is (nil: no adjustment).
 	freq *match.Frequencies
+	// model names the model that weighs, for explanations: "built-in",
+	// or when the trained one was trained.
+	model string
 }
 
 // frequencies returns n's name frequencies; nil when n is nil.
@@ -112,6 +118,12 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	// level of the linking candidate.
 	siblingsOnly, othersInexact := true, true
 	linkGiven := match.GivenMissing
+	// The comparison with the linking candidate and with the nearest one,
+	// and the rule that changed the model's decision for each.
+	var linkV, bestV match.Vector
+	var linkP, bestP float64
+	var linkRule, bestRule string
+	var best domain.ID
 	for i := range cands {
 		cd := &cands[i]
 		if notMatch[cd.ID] {
@@ -121,17 +133,20 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		v := match.ComparePrepared(q, match.Prepare(crec))
 		nm.frequencies().Apply(&v, q)
 		d, p := model.Classify(v)
-		d = refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
+		rule := ""
+		if d2, why := refine(model, v, d, p, rec.GivenNames, crec.GivenNames); d2 != d {
+			d, rule = d2, why
+		}
 		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&
 			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
-			d = match.Link
+			d, rule = match.Link, "a typing error in the first given name, one spelling a name no child has"
 		}
 		if d == match.Link && v.Levels[match.FieldIdentifier] != match.IDAgree && otherNamesDiffer(rec.GivenNames, crec.GivenNames) {
 			// Freddie Dylan and Freddie Charlie, born the same day in two
 			// towns, or twins Luka Seth and Luka Jenson at one address
 			// (a million children had 47 such pairs merged): two
 			// children, wherever they live.
-			d = match.NewChild
+			d, rule = match.NewChild, "further given names both given and none shared: two children"
 		}
 		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&
 			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact &&
@@ -147,11 +162,15 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		if cd.Shielded && p >= model.ReviewThreshold {
 			shielded = true
 		}
+		if best == "" || p > bestP {
+			best, bestV, bestP, bestRule = cd.ID, v, p, rule
+		}
 		switch d {
 		case match.Link:
 			links++
 			link = cd.ID
 			linkGiven = v.Levels[match.FieldGiven]
+			linkV, linkP, linkRule = v, p, rule
 		case match.Review:
 			reviews++
 			g := v.Levels[match.FieldGiven]
@@ -187,6 +206,34 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	default:
 		out.Decision = match.NewChild
 	}
+	switch {
+	case out.Decision == match.Link:
+		out.Explanation = explain(model, match.Link, link, linkV, linkP, linkRule)
+		if links+reviews > 1 && linkRule == "" {
+			out.Explanation.Rule = "the only candidate with the record's first given name (or its short form): the others are brothers or sisters"
+		}
+	case out.Decision == match.NewChild && best != "":
+		out.Explanation = explain(model, match.NewChild, best, bestV, bestP, bestRule)
+	case out.Decision == match.NewChild:
+		out.Explanation = &store.Explanation{Decision: match.NewChild.String()}
+	}
+	return out
+}
+
+// explain records decision d against child, compared in v at probability p.
+func explain(model *match.Model, d match.Decision, child domain.ID, v match.Vector, p float64, rule string) *store.Explanation {
+	e := &store.Explanation{Decision: d.String(), Probability: p, Weight: model.MatchWeight(v), Against: child, Rule: rule,
+		Fields: fieldWeights(model, v)}
+	return e
+}
+
+// fieldWeights is each field's level and weight in v.
+func fieldWeights(model *match.Model, v match.Vector) []store.FieldComparison {
+	out := make([]store.FieldComparison, 0, match.NumFields)
+	for f := match.Field(0); f < match.NumFields; f++ {
+		out = append(out, store.FieldComparison{Field: f.String(), Level: int(v.Levels[f]),
+			Weight: model.WeightTF(f, v.Levels[f], v.TF[f])})
+	}
 	return out
 }
 
@@ -207,23 +254,23 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 //   - the only doubt is a nickname for the first given name (William and
 //     Bill, everything else exact): twins are not given a name and its
 //     nickname, so link.
-func refine(model *match.Model, v match.Vector, d match.Decision, p float64, recGiven, candGiven string) match.Decision {
+func refine(model *match.Model, v match.Vector, d match.Decision, p float64, recGiven, candGiven string) (match.Decision, string) {
 	if d != match.Review || !v.PossibleTwin() {
-		return d
+		return d, ""
 	}
 	l := &v.Levels
 	strong := p >= model.LinkThreshold && l[match.FieldGender] != match.GenderDisagree
 	switch {
 	case l[match.FieldIdentifier] == match.IDDisagree:
-		return match.NewChild
+		return match.NewChild, "a possible twin with another NHS number or UPN: two children"
 	case otherNamesDiffer(recGiven, candGiven):
-		return match.NewChild
+		return match.NewChild, "a possible twin whose further given names share none: two children"
 	case strong && compactName(recGiven) == compactName(candGiven):
-		return match.Link
+		return match.Link, "given names equal but for spaces and hyphens"
 	case strong && nicknameOnly(v) && trueNickname(recGiven, candGiven):
-		return match.Link
+		return match.Link, "the only doubt is a name and its short form"
 	}
-	return d
+	return d, ""
 }
 
 // trueNickname reports whether two first given names in one nickname group
@@ -272,10 +319,6 @@ func nicknameOnly(v match.Vector) bool {
 }
 
 func reviewCandidate(model *match.Model, cd *store.ImportCandidate, v match.Vector, d match.Decision, p float64) store.ReviewCandidate {
-	rc := store.ReviewCandidate{ChildID: cd.ID, Probability: p, Weight: model.MatchWeight(v), Decision: d.String(), Shielded: cd.Shielded}
-	for f := match.Field(0); f < match.NumFields; f++ {
-		rc.Fields = append(rc.Fields, store.FieldComparison{Field: f.String(), Level: int(v.Levels[f]),
-			Weight: model.WeightTF(f, v.Levels[f], v.TF[f])})
-	}
-	return rc
+	return store.ReviewCandidate{ChildID: cd.ID, Probability: p, Weight: model.MatchWeight(v), Decision: d.String(), Shielded: cd.Shielded,
+		Fields: fieldWeights(model, v)}
 }

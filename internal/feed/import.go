@@ -67,20 +67,22 @@ const (
 	ReasonNoLA          = "no local authority"
 )
 
-// model returns the model to match with: im.Model when set, else the
-// newest trained one (contactpoint model train), else ImportModel.
-func (im *Importer) model(ctx context.Context) (match.Model, error) {
+// model returns the model to match with and its name for explanations:
+// im.Model when set ("given"), else the newest trained one (contactpoint
+// model train; named by when it was trained), else ImportModel
+// ("built-in").
+func (im *Importer) model(ctx context.Context) (match.Model, string, error) {
 	if im.Model.LinkThreshold != 0 || im.Model.ReviewThreshold != 0 {
-		return im.Model, nil
+		return im.Model, "given", nil
 	}
 	m, err := im.DB.LatestModel(ctx, ModelName)
 	switch {
 	case err == nil:
-		return m.Model, nil
+		return m.Model, "trained " + m.TrainedAt.Format(time.RFC3339), nil
 	case domain.ErrorCode(err) == domain.ENotFound:
-		return ImportModel(), nil
+		return ImportModel(), "built-in", nil
 	}
-	return match.Model{}, err
+	return match.Model{}, "", err
 }
 
 // pending is a validated record waiting for its batch.
@@ -100,7 +102,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if _, err := im.DB.Source(ctx, im.Source); err != nil {
 		return s, err
 	}
-	model, err := im.model(ctx)
+	model, label, err := im.model(ctx)
 	if err != nil {
 		return s, err
 	}
@@ -113,7 +115,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err != nil {
 		return s, err
 	}
-	nm := &names{count: counts.Given, created: map[domain.ID]bool{}, freq: counts.Frequencies()}
+	nm := &names{count: counts.Given, created: map[domain.ID]bool{}, freq: counts.Frequencies(), model: label}
 	size := im.BatchSize
 	if size <= 0 {
 		size = 2000
@@ -390,6 +392,10 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 		}
 	}
 	o := decide(model, p.mrec, r.Child.LACode, cands, notMatch, nm)
+	r.Explanation = o.Explanation
+	if r.Explanation != nil {
+		r.Explanation.Model = nm.model
+	}
 	switch o.Decision {
 	case match.Link:
 		c.Linked++
@@ -409,6 +415,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 		o.Reason = domain.ErrorMessage(err)
 	}
 	c.Review++
+	r.Explanation = &store.Explanation{Decision: match.Review.String(), Rule: o.Reason, Model: nm.model}
 	it := &store.ReviewItem{Reason: o.Reason, Candidates: o.Candidates}
 	if r.Child.LACode == "" {
 		for _, cd := range cands {

@@ -429,9 +429,10 @@ var (
 	insChildMatch = &insertSpec{table: "child_match", cols: []string{"child_id", "data"},
 		tail: "ON CONFLICT (child_id) DO UPDATE SET data = excluded.data", childCol: 0, sortCol: 0, keyCols: []int{0}}
 	insSourceRecords = &insertSpec{table: "source_records", cols: []string{"source", "record_hash", "sealed_id", "child_id", "status",
-		"content_hash", "data", "received_at", "updated_at"},
+		"content_hash", "data", "received_at", "updated_at", "explanation"},
 		tail: `ON CONFLICT (source, record_hash) DO UPDATE SET child_id = excluded.child_id, status = excluded.status,
-			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at`,
+			content_hash = excluded.content_hash, data = excluded.data, updated_at = excluded.updated_at,
+			explanation = excluded.explanation`,
 		childCol: -1, sortCol: 1, keyCols: []int{0, 1}}
 	// updChildren sets a child's shown demographics (refresh).
 	updChildren = &insertSpec{table: "children", cols: []string{"id", "given_names", "family_name", "gender", "date_of_birth",

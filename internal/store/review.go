@@ -192,6 +192,7 @@ func (db *DB) DecideReview(ctx context.Context, id string, d ReviewDecision) (do
 		if err := tx.closeReviews(ctx, source, hash, DecideLink, by, child); err != nil {
 			return "", internal(op, err)
 		}
+		r.Explanation = &Explanation{Decision: DecideLink, DecidedBy: by, ReviewItem: id}
 		if err := tx.linkRecord(ctx, r, child, DefaultPrecedence); err != nil {
 			return "", internal(op, err)
 		}
@@ -203,6 +204,7 @@ func (db *DB) DecideReview(ctx context.Context, id string, d ReviewDecision) (do
 			}
 			r.Child.LACode = d.LACode
 		}
+		r.Explanation = &Explanation{Decision: DecideNew, DecidedBy: by, ReviewItem: id}
 		if err := tx.createFromRecord(ctx, r, false); err != nil {
 			return "", internal(op, err)
 		}

@@ -50,6 +50,10 @@ type SourceRecord struct {
 	// Child is what the record says of the child: demographics and items,
 	// with the source's provenance and no identifiers.
 	Child *domain.Child
+	// Explanation says why the record is linked to its child or held:
+	// set by the importer before Link, Create or Hold, stored with the
+	// record (see Explanation).
+	Explanation *Explanation
 
 	ids      []sealedID
 	sealedID string
@@ -338,7 +342,15 @@ func (tx *Tx) putRecord(ctx context.Context, r *SourceRecord, status string, chi
 	}
 	now := formatTime(tx.now)
 	r.Status, r.ChildID = status, child
-	if err := tx.queue(ctx, insSourceRecords, []any{r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now}); err != nil {
+	expl := ""
+	if r.Explanation != nil {
+		b, err := json.Marshal(r.Explanation)
+		if err != nil {
+			return err
+		}
+		expl = string(b)
+	}
+	if err := tx.queue(ctx, insSourceRecords, []any{r.Source, r.Hash, r.sealedID, childArg, status, r.ContentHash, r.data, now, now, expl}); err != nil {
 		return err
 	}
 	// Keep the child's known linked records in step. (A record moves
@@ -1095,6 +1107,26 @@ type SourceLink struct {
 	RecordID string
 	ChildID  domain.ID // empty for a record in review
 	Status   string
+	// Explanation is the stored Explanation as JSON ("" for records
+	// imported before explanations were kept).
+	Explanation string
+}
+
+// Explanation is why a source record is where it is: the decision, and
+// for matching's decisions the probability, total weight and field-by-field
+// levels and weights against the child it was linked to (or the nearest
+// candidate, for a new child), the model that weighed them, and the
+// importer's rule when one settled it rather than the model alone.
+type Explanation struct {
+	Decision    string            `json:"decision"` // link, new-child, review
+	Probability float64           `json:"probability,omitempty"`
+	Weight      float64           `json:"weight,omitempty"`
+	Against     domain.ID         `json:"against,omitempty"` // the child compared
+	Fields      []FieldComparison `json:"fields,omitempty"`
+	Model       string            `json:"model,omitempty"` // "built-in" or when the trained model was trained
+	Rule        string            `json:"rule,omitempty"`
+	DecidedBy   string            `json:"decided_by,omitempty"` // a data manager's decision
+	ReviewItem  string            `json:"review_item,omitempty"`
 }
 
 // ExportLinks calls fn for every source record (of source, when set) with
@@ -1118,7 +1150,7 @@ func (db *DB) ExportLinks(ctx context.Context, source string, e *domain.AuditEnt
 	if err := db.Audit(ctx, e); err != nil {
 		return err
 	}
-	q := `SELECT source, sealed_id, child_id, status FROM source_records`
+	q := `SELECT source, sealed_id, child_id, status, explanation FROM source_records`
 	var args []any
 	if source != "" {
 		q += ` WHERE source = $1`
@@ -1134,7 +1166,7 @@ func (db *DB) ExportLinks(ctx context.Context, source string, e *domain.AuditEnt
 		var l SourceLink
 		var sealed string
 		var child sql.NullString
-		if err := rows.Scan(&l.Source, &sealed, &child, &l.Status); err != nil {
+		if err := rows.Scan(&l.Source, &sealed, &child, &l.Status, &l.Explanation); err != nil {
 			return internal(op, err)
 		}
 		if l.RecordID, err = db.keys.Open(sealed, identifierAD(domain.IdentifierSourceRecord, l.Source)); err != nil {
