@@ -42,6 +42,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	dur := fs.Duration("duration", 15*time.Second, "how long to run the HTTP load")
 	conc := fs.Int("concurrency", 8, "concurrent HTTP clients")
 	work := fs.String("work", "", "directory for the generated extracts (default: a temporary one)")
+	tf := fs.Bool("name-frequencies", false, "weigh exact name agreement by the name's frequency (search.Service.Model.TermFrequency)")
 	if _, err := parse(fs, args); err != nil {
 		return helpOK(err)
 	}
@@ -120,13 +121,14 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 
 	// Quality and latency inside the server: the search service itself.
 	searcher := m.searchService()
+	searcher.Model.TermFrequency = *tf
 	calStart := time.Now()
 	if err := searcher.Calibrate(ctx); err != nil {
 		return err
 	}
 	prior, counted := searcher.Calibrated()
-	fmt.Fprintf(out, "- calibrated in %s: %d children, prior %.3g, name frequencies for exact agreement\n",
-		time.Since(calStart).Round(time.Millisecond), counted, prior)
+	fmt.Fprintf(out, "- calibrated in %s: %d children, prior %.3g, exact names weighed by frequency: %v\n",
+		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	var lat []time.Duration
 	var first, top3, asked, tooMany, idQueries, idWrongAbove, idOthers int

@@ -115,7 +115,10 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err != nil {
 		return s, err
 	}
-	nm := &names{count: counts.Given, created: map[domain.ID]bool{}, freq: counts.Frequencies(), model: label}
+	nm := &names{count: counts.Given, created: map[domain.ID]bool{}, model: label}
+	if model.TermFrequency {
+		nm.freq = counts.Frequencies()
+	}
 	size := im.BatchSize
 	if size <= 0 {
 		size = 2000

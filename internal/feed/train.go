@@ -57,7 +57,8 @@ type TrainReport struct {
 // expectation maximisation over the candidates the importer's blocking
 // finds for the feed's records (match.EstimateMGrouped, with u measured
 // among candidates so that brothers, sisters and namesakes are not taken
-// for the same child). The thresholds are ImportModel's. Train reads only:
+// for the same child). The thresholds are ImportModel's; exact name
+// agreement is weighed by the name's frequency (TermFrequency). Train reads only:
 // save the model with store.SaveModel. Train on a feed before importing
 // it: a record already imported is compared with the child it made or
 // joined, which agrees on everything. A directory with fewer than
@@ -167,6 +168,7 @@ func Train(ctx context.Context, db *store.DB, r Reader, opt TrainOptions) (match
 	model.U = uRandom
 	rep.Lambda = rep.Share / float64(n)
 	model.Lambda = rep.Lambda
+	model.TermFrequency = true
 	return model, rep, nil
 }
 

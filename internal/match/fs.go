@@ -18,6 +18,11 @@ type Model struct {
 	Lambda          float64
 	LinkThreshold   float64
 	ReviewThreshold float64
+	// TermFrequency says exact name agreement is to be weighed by the
+	// name's frequency (Frequencies.Apply): a model trained with its
+	// prior estimated for the directory's size. DefaultModel's hand-set
+	// weights and prior were tuned without it.
+	TermFrequency bool
 }
 
 // DefaultModel returns a model with hand-set m and u values so that

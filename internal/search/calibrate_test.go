@@ -45,6 +45,7 @@ func TestCalibrate(t *testing.T) {
 			}
 		}
 		svc := search.New(db)
+		svc.Model.TermFrequency = true
 		uctx := domain.NewContextWithUser(ctx, practitioner)
 		// Given name, date of birth, gender and postcode: the given name
 		// carries weight the family name would otherwise share.

@@ -66,18 +66,22 @@ type calibration struct {
 
 // Calibrate counts the directory's children and their names. From then on
 // a search's prior is Prior or ExpectedMatches over the number of
-// children, whichever is smaller, and exact agreement on a name weighs by
-// how common the name is (match.Frequencies): in a directory of eleven
-// million, five times as many children share a given name and a birthday
-// as in one of two million, and OLIVIA agreeing says less than a rare
-// name. Prior was set on a directory of a million; a smaller one keeps it.
+// children, whichever is smaller, and, when Model.TermFrequency is set,
+// exact agreement on a name weighs by how common the name is
+// (match.Frequencies): in a directory of eleven million, five times as
+// many children share a given name and a birthday as in one of two
+// million, and OLIVIA agreeing says less than a rare name. Prior was set
+// on a directory of a million; a smaller one keeps it.
 // Safe to call while searches run (serve calls it at start and nightly).
 func (s *Service) Calibrate(ctx context.Context) error {
 	counts, err := s.DB.NameCounts(ctx)
 	if err != nil {
 		return err
 	}
-	c := &calibration{prior: s.Prior, freq: counts.Frequencies(), children: counts.Children}
+	c := &calibration{prior: s.Prior, children: counts.Children}
+	if s.Model.TermFrequency {
+		c.freq = counts.Frequencies()
+	}
 	if counts.Children > 0 && s.ExpectedMatches > 0 {
 		c.prior = min(s.Prior, s.ExpectedMatches/float64(counts.Children))
 	}
