@@ -61,30 +61,35 @@ func generateIn(tb testing.TB, dir string, n int, seed uint64) {
 	}
 }
 
-// importFile imports one generated extract.
-func importFile(tb testing.TB, db *store.DB, clock *storetest.Clock, model match.Model, path, source string) feed.Summary {
+// openExtract registers the generated extract's source and opens it.
+func openExtract(tb testing.TB, db *store.DB, path, source string) feed.Reader {
 	tb.Helper()
-	ctx := context.Background()
 	kind := domain.SourceOther
 	for _, s := range gen.Sources {
 		if s.Name == source {
 			kind = s.Kind
 		}
 	}
-	if err := db.AddSource(ctx, &domain.Source{Name: source, Kind: kind}); err != nil {
+	if err := db.AddSource(context.Background(), &domain.Source{Name: source, Kind: kind}); err != nil {
 		tb.Fatal(err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
+	tb.Cleanup(func() { f.Close() })
 	r, err := feed.NewReader(path, f)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return r
+}
+
+// importFile imports one generated extract.
+func importFile(tb testing.TB, db *store.DB, clock *storetest.Clock, model match.Model, path, source string) feed.Summary {
+	tb.Helper()
 	im := &feed.Importer{DB: db, Source: source, Model: model, Now: clock.Now}
-	s, err := im.Import(ctx, r)
+	s, err := im.Import(context.Background(), openExtract(tb, db, path, source))
 	if err != nil {
 		tb.Fatalf("import %s: %v", path, err)
 	}
@@ -95,26 +100,8 @@ func importFile(tb testing.TB, db *store.DB, clock *storetest.Clock, model match
 // path (feed.Train), logging what it measured and the weights.
 func trainOn(tb testing.TB, db *store.DB, clock *storetest.Clock, path, source string) match.Model {
 	tb.Helper()
-	ctx := context.Background()
-	kind := domain.SourceOther
-	for _, s := range gen.Sources {
-		if s.Name == source {
-			kind = s.Kind
-		}
-	}
-	if err := db.AddSource(ctx, &domain.Source{Name: source, Kind: kind}); err != nil {
-		tb.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	r, err := feed.NewReader(path, f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	model, rep, err := feed.Train(ctx, db, r, feed.TrainOptions{Source: source, Now: clock.Now, Seed: 1})
+	r := openExtract(tb, db, path, source)
+	model, rep, err := feed.Train(context.Background(), db, r, feed.TrainOptions{Source: source, Now: clock.Now, Seed: 1})
 	if err != nil {
 		tb.Fatalf("train on %s: %v", path, err)
 	}

@@ -96,14 +96,7 @@ func EstimateMGrouped(groups [][]Vector, model Model, share float64, iterations 
 				}
 			}
 		}
-		m := normalise(counts, 1e-3)
-		for f := range NumFields {
-			for l := 1; l < numLevels[f]; l++ {
-				if m[f][1] != 0 || m[f][l] != 0 {
-					model.M[f][l] = m[f][l]
-				}
-			}
-		}
+		model.setM(counts)
 	}
 	return model, matches
 }

@@ -253,14 +253,21 @@ func EstimateM(vectors []Vector, model Model, iterations int) Model {
 				}
 			}
 		}
-		m := normalise(counts, 1e-3)
-		for f := range NumFields {
-			for l := 1; l < numLevels[f]; l++ {
-				if m[f][1] != 0 || m[f][l] != 0 {
-					model.M[f][l] = m[f][l]
-				}
+		model.setM(counts)
+	}
+	return model
+}
+
+// setM is EM's maximisation step: m becomes the expected counts of each
+// level among matches, normalised per field; a field never seen keeps its
+// m.
+func (m *Model) setM(counts [NumFields][MaxLevels]float64) {
+	est := normalise(counts, 1e-3)
+	for f := range NumFields {
+		for l := 1; l < numLevels[f]; l++ {
+			if est[f][1] != 0 || est[f][l] != 0 {
+				m.M[f][l] = est[f][l]
 			}
 		}
 	}
-	return model
 }

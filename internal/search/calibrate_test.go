@@ -19,17 +19,7 @@ func TestCalibrate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		ctx := context.Background()
 		db := storetest.MustOpen(t, dbURL, &storetest.Clock{T: gen.DefaultToday.Time().Add(10 * time.Hour)})
-		var cs []*domain.Child
-		if err := gen.People(gen.Config{Children: 1500, Seed: 3}, func(p *gen.Person) error {
-			c := p.Clone().Child
-			cs = append(cs, &c)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.CreateChildren(ctx, cs, nil); err != nil {
-			t.Fatal(err)
-		}
+		cs := storetest.Generated(t, db, 1500, 3)
 		// The commonest first given name among them, and one child who
 		// has it.
 		counts := map[string]int{}

@@ -68,17 +68,7 @@ func TestSampleChildren(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		db := storetest.MustOpen(t, url, &storetest.Clock{T: gen.DefaultToday.Time().Add(10 * time.Hour)})
-		var cs []*domain.Child
-		if err := gen.People(gen.Config{Children: 300, Seed: 5}, func(p *gen.Person) error {
-			c := p.Clone().Child
-			cs = append(cs, &c)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.CreateChildren(ctx, cs, nil); err != nil {
-			t.Fatal(err)
-		}
+		cs := storetest.Generated(t, db, 300, 5)
 		byID := map[domain.ID]*domain.Child{}
 		for _, c := range cs {
 			byID[c.ID] = c

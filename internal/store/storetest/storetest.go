@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/gen"
 	"github.com/contactpoint/contactpoint/internal/secret"
 	"github.com/contactpoint/contactpoint/internal/store"
 )
@@ -68,6 +70,25 @@ func MustOpen(tb testing.TB, url string, clock *Clock) *store.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// Generated creates n children of the synthetic population with seed in
+// db (open it with a clock at gen.DefaultToday) and returns them with
+// their IDs.
+func Generated(tb testing.TB, db *store.DB, n int, seed uint64) []*domain.Child {
+	tb.Helper()
+	var cs []*domain.Child
+	if err := gen.People(gen.Config{Children: n, Seed: seed}, func(p *gen.Person) error {
+		c := p.Clone().Child
+		cs = append(cs, &c)
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.CreateChildren(context.Background(), cs, nil); err != nil {
+		tb.Fatal(err)
+	}
+	return cs
 }
 
 // SQLiteURL names a SQLite file in the test's temporary directory.
