@@ -96,6 +96,13 @@ func commands() []command {
 		{"report cme", "children missing education as CSV: --la [--on DATE]", (*Main).reportCME},
 		{"report quality", "an authority's data-quality counts as JSON: --la", (*Main).reportQuality},
 		{"subject-access", "everything held about a child and who viewed it, as JSON: --child", (*Main).subjectAccess},
+		{"search", "search for a child as a practitioner, as the API does: --username, --given-names --family-name --date-of-birth ...", (*Main).practiceSearch},
+		{"record show", "a child's record as a practitioner sees it, as JSON: --username --child --reason", (*Main).recordShow},
+		{"record involvement add", "add your involvement with a child: --username --child --service [--role]", (*Main).involvementAdd},
+		{"record involvement end", "end an involvement: --username --child --involvement ID [--on DATE]", (*Main).involvementEnd},
+		{"record lead set", "appoint a child's lead professional: --username --child --name [--organisation]", (*Main).leadSet},
+		{"record caf add", "record a CAF and who holds it: --username --child --holder-name [--organisation]", (*Main).cafAdd},
+		{"record contact update", "replace a parent's or setting's contact details: --username --child --kind --item", (*Main).contactUpdate},
 	}
 }
 

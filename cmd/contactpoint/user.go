@@ -96,14 +96,14 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 	if len(u.Roles) == 0 {
 		return domain.FieldError("--role", "is required: practitioner, la-admin, data-manager or national-admin")
 	}
-	password, err := m.secretInput("CONTACTPOINT_NEW_PASSWORD", "password", "Password (at least 12 characters; a phrase is best)")
+	password, err := m.secretInput("CONTACTPOINT_NEW_PASSWORD", "password", "Password (at least 12 characters; a phrase is best)", true)
 	if err != nil {
 		return err
 	}
 	if err := auth.CheckPassword(password, u.Username); err != nil {
 		return err
 	}
-	pin, err := m.secretInput("CONTACTPOINT_NEW_PIN", "pin", "PIN (6 to 8 digits)")
+	pin, err := m.secretInput("CONTACTPOINT_NEW_PIN", "pin", "PIN (6 to 8 digits)", true)
 	if err != nil {
 		return err
 	}
@@ -123,9 +123,10 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 }
 
 // secretInput reads a secret from the environment variable env, or asks
-// for it twice on the terminal without echo. It never comes from a flag,
+// for it on the terminal without echo, twice when confirm is set (a new
+// secret). It never comes from a flag,
 // where it would show in the process list and shell history.
-func (m *Main) secretInput(env, field, prompt string) (string, error) {
+func (m *Main) secretInput(env, field, prompt string, confirm bool) (string, error) {
 	if v := m.Getenv(env); v != "" {
 		return v, nil
 	}
@@ -140,8 +141,8 @@ func (m *Main) secretInput(env, field, prompt string) (string, error) {
 		return string(b), err
 	}
 	a, err := read(prompt)
-	if err != nil {
-		return "", err
+	if err != nil || !confirm {
+		return a, err
 	}
 	b, err := read("Again")
 	if err != nil {

@@ -74,16 +74,22 @@ type calibration struct {
 // on a directory of a million; a smaller one keeps it.
 // Safe to call while searches run (serve calls it at start and nightly).
 func (s *Service) Calibrate(ctx context.Context) error {
-	counts, err := s.DB.NameCounts(ctx)
-	if err != nil {
-		return err
-	}
-	c := &calibration{prior: s.Prior, children: counts.Children}
+	c := &calibration{prior: s.Prior}
 	if s.Model.TermFrequency {
-		c.freq = counts.Frequencies()
+		counts, err := s.DB.NameCounts(ctx)
+		if err != nil {
+			return err
+		}
+		c.freq, c.children = counts.Frequencies(), counts.Children
+	} else {
+		n, err := s.DB.CountChildren(ctx)
+		if err != nil {
+			return err
+		}
+		c.children = n
 	}
-	if counts.Children > 0 && s.ExpectedMatches > 0 {
-		c.prior = min(s.Prior, s.ExpectedMatches/float64(counts.Children))
+	if c.children > 0 && s.ExpectedMatches > 0 {
+		c.prior = min(s.Prior, s.ExpectedMatches/float64(c.children))
 	}
 	s.cal.Store(c)
 	return nil
