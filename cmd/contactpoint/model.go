@@ -108,8 +108,8 @@ func (m *Main) modelShow(ctx context.Context, args []string) error {
 }
 
 func printReport(w io.Writer, r feed.TrainReport) {
-	fmt.Fprintf(w, "source %s: %d of %d records compared with %d candidates (%d pairs); directory %d children\n",
-		r.Source, r.Records, r.Read, r.Pairs, r.Children, r.Pairs)
+	fmt.Fprintf(w, "source %s: %d of %d records compared with their candidates (%d pairs); directory %d children\n",
+		r.Source, r.Records, r.Read, r.Pairs, r.Children)
 	fmt.Fprintf(w, "u: %d random pairs of %d children, %d candidate pairs\n", r.RandomPairs, r.Sampled, r.CandidatePairs)
 	fmt.Fprintf(w, "share of records found %.4f (%d by the strict rule; EM expects %.0f); prior %.3g; %d EM iterations\n",
 		r.Share, r.RuleRecords, r.EMMatches, r.Lambda, r.Iterations)

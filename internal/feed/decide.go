@@ -133,10 +133,7 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		v := match.ComparePrepared(q, match.Prepare(crec))
 		nm.frequencies().Apply(&v, q)
 		d, p := model.Classify(v)
-		rule := ""
-		if d2, why := refine(model, v, d, p, rec.GivenNames, crec.GivenNames); d2 != d {
-			d, rule = d2, why
-		}
+		d, rule := refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
 		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&
 			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
 			d, rule = match.Link, "a typing error in the first given name, one spelling a name no child has"
@@ -222,9 +219,8 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 
 // explain records decision d against child, compared in v at probability p.
 func explain(model *match.Model, d match.Decision, child domain.ID, v match.Vector, p float64, rule string) *store.Explanation {
-	e := &store.Explanation{Decision: d.String(), Probability: p, Weight: model.MatchWeight(v), Against: child, Rule: rule,
+	return &store.Explanation{Decision: d.String(), Probability: p, Weight: model.MatchWeight(v), Against: child, Rule: rule,
 		Fields: fieldWeights(model, v)}
-	return e
 }
 
 // fieldWeights is each field's level and weight in v.
@@ -239,7 +235,7 @@ func fieldWeights(model *match.Model, v match.Vector) []store.FieldComparison {
 
 // refine applies the importer's own guards to the model's decision d (at
 // probability p) for the pair compared in v, whose given names are recGiven
-// and candGiven. The model sends every possible twin (same family name,
+// and candGiven, and names the guard that changed it ("" when none did). The model sends every possible twin (same family name,
 // date of birth and home, first given names alike but not equal) to review;
 // some of those are settled here:
 //

@@ -32,22 +32,28 @@ type TrainReport struct {
 	Source string `json:"source"`
 	// Children is the directory's size; Records the feed records
 	// compared (of Read read), Pairs their record–candidate pairs.
-	Children, Read, Records, Pairs int
+	Children int `json:"children"`
+	Read     int `json:"read"`
+	Records  int `json:"records"`
+	Pairs    int `json:"pairs"`
 	// Sampled is the children sampled for u; RandomPairs the pairs among
 	// them (u for scoring) and CandidatePairs the pairs of distinct
 	// children the blocking brings together (u for EM).
-	Sampled, RandomPairs, CandidatePairs int
+	Sampled        int `json:"sampled"`
+	RandomPairs    int `json:"random_pairs"`
+	CandidatePairs int `json:"candidate_pairs"`
 	// Share is the proportion of records whose child is among their
-	// candidates, estimated directly (RuleRecords of Records have a
-	// candidate agreeing on date of birth and a name, or an identifier);
-	// EMMatches is what EM's last iteration expects, for comparison.
-	Share       float64
-	RuleRecords int
-	EMMatches   float64
+	// candidates, estimated directly: RuleRecords of Records have a
+	// candidate with the same date of birth and either both names or an
+	// identifier. EMMatches is what EM's last iteration expects, for
+	// comparison.
+	Share       float64 `json:"share"`
+	RuleRecords int     `json:"rule_records"`
+	EMMatches   float64 `json:"em_matches"`
 	// Lambda is the prior that a record and a random child are the same
 	// child: Share over Children.
-	Lambda     float64
-	Iterations int
+	Lambda     float64 `json:"lambda"`
+	Iterations int     `json:"iterations"`
 }
 
 // Train estimates the importer's matching model from the directory and a
