@@ -52,6 +52,9 @@ func ParseCriteria(q url.Values, extra ...string) (Criteria, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
+		if k == "" {
+			return c, domain.FieldError("query", "has a parameter with no name (a stray = or &)")
+		}
 		if !known[k] {
 			return c, domain.FieldError(k, "unknown search parameter %q: use %s", truncate(k), strings.Join(Params, ", "))
 		}
