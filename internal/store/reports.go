@@ -287,7 +287,6 @@ func (db *DB) conflicts(ctx context.Context, la string) (int, error) {
 		} `json:"c"`
 	}
 	n, cur, first, conflict := 0, "", said{}, false
-	norm := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), " ")) }
 	for rows.Next() {
 		var id, data string
 		if err := rows.Scan(&id, &data); err != nil {
@@ -306,7 +305,7 @@ func (db *DB) conflicts(ctx context.Context, la string) (int, error) {
 		}
 		g1, g2 := first.C.Gender, s.C.Gender
 		genderDiffers := g1 != g2 && g1 != "" && g2 != "" && g1 != string(domain.GenderNotSpecified) && g2 != string(domain.GenderNotSpecified)
-		if norm(first.C.GivenNames) != norm(s.C.GivenNames) || norm(first.C.FamilyName) != norm(s.C.FamilyName) ||
+		if foldName(first.C.GivenNames) != foldName(s.C.GivenNames) || foldName(first.C.FamilyName) != foldName(s.C.FamilyName) ||
 			first.C.DateOfBirth != s.C.DateOfBirth || genderDiffers {
 			conflict = true
 		}

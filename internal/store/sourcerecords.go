@@ -668,6 +668,26 @@ func (tx *Tx) link(ctx context.Context, r *SourceRecord, child domain.ID, prec [
 	return tx.refresh(ctx, child, r.Source, r.Hash, prec, la)
 }
 
+// precedes reports whether record a comes before record b in the order
+// the shown demographics read a child's records (see shown): by the rank
+// of the source's kind in prec (kinds not in it last), then the most
+// recently updated first, then by record hash, so that the order is total.
+func precedes(prec []domain.SourceKind, a, b *loadedRecord) bool {
+	rank := func(k domain.SourceKind) int {
+		if i := slices.Index(prec, k); i >= 0 {
+			return i
+		}
+		return len(prec)
+	}
+	if ra, rb := rank(a.kind), rank(b.kind); ra != rb {
+		return ra < rb
+	}
+	if a.updated != b.updated {
+		return a.updated > b.updated
+	}
+	return a.hash < b.hash
+}
+
 // refreshChild recomputes the child's shown demographics and index from its
 // linked source records and, when source is set, replaces that source's
 // items with what its records now say. An education setting, GP, involvement
@@ -695,22 +715,7 @@ func (tx *Tx) refresh(ctx context.Context, child domain.ID, source, hash string,
 	if len(recs) == 0 {
 		return tx.reindex(ctx, child)
 	}
-	rank := func(k domain.SourceKind) int {
-		if i := slices.Index(prec, k); i >= 0 {
-			return i
-		}
-		return len(prec)
-	}
-	sort.SliceStable(recs, func(i, j int) bool {
-		ri, rj := rank(recs[i].kind), rank(recs[j].kind)
-		if ri != rj {
-			return ri < rj
-		}
-		if recs[i].updated != recs[j].updated {
-			return recs[i].updated > recs[j].updated
-		}
-		return recs[i].hash < recs[j].hash
-	})
+	sort.SliceStable(recs, func(i, j int) bool { return precedes(prec, &recs[i], &recs[j]) })
 	shown := tx.shown(recs)
 
 	if source != "" {

@@ -46,6 +46,7 @@ func TestBrowserDataManagerJourney(t *testing.T) {
 		{"/manage/missing-education", "#on-day", "children missing education"},
 		{"/manage/missing-education?on-day=31&on-month=2&on-year=2026", ".govuk-error-summary", "children missing education with errors"},
 		{"/children/" + id + "/subject-access", "#accesses", "subject access"},
+		{"/children/" + id + "/sources", "#sources", "what each source says"},
 		{"/children/" + id + "/shield", "#reason", "shield form"},
 	} {
 		b.run(pg.name, chromedp.Navigate(b.url(pg.path)), chromedp.WaitVisible(pg.wait, chromedp.ByQuery))

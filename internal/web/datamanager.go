@@ -75,6 +75,10 @@ type candidateView struct {
 	Name   string
 	Rows   []comparisonRow
 	Hidden bool // shielded outside the user's authority: whereabouts withheld
+	// CanSources says the user may see what each source says of the
+	// child (store.ChildSources): the child is of their authority, or
+	// they are a national administrator.
+	CanSources bool
 }
 
 type comparisonRow struct {
@@ -220,6 +224,7 @@ func (h *Handler) reviewData(r *http.Request, it store.ReviewItem) reviewData {
 		if c.Child != nil {
 			cv.Name = c.Child.GivenNames + " " + c.Child.FamilyName
 			cv.Hidden = c.Shielded && !(u.HasRole(domain.RoleDataManager) && u.LACode == c.Child.LACode)
+			cv.CanSources = u.HasRole(domain.RoleNationalAdmin) || (u.HasRole(domain.RoleDataManager) && u.LACode == c.Child.LACode)
 		}
 		side := candidateSide(c.Child, cv.Hidden)
 		for _, f := range c.Fields {

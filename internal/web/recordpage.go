@@ -114,6 +114,7 @@ type recordData struct {
 	Shield      *domain.Shield // for the child's authority's data managers
 	CanShield   bool           // the reader is a data manager of the child's authority
 	CanSubject  bool           // the reader may produce a subject access report
+	CanSources  bool           // the reader may see what each source says of the child
 }
 
 type involvementView struct {
@@ -152,6 +153,7 @@ func (h *Handler) recordData(r *http.Request, c *domain.Child) (recordData, erro
 		d.Shield = sh
 	}
 	d.CanSubject = d.CanShield || u.HasRole(domain.RoleNationalAdmin)
+	d.CanSources = d.CanSubject // the review queue's rule (store.ChildSources enforces it)
 	for i := range c.LeadProfessionals {
 		if c.LeadProfessionals[i].End.IsZero() && d.Lead == nil { // newest first
 			d.Lead = &c.LeadProfessionals[i]

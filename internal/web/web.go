@@ -105,6 +105,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /children/{id}/shield", h.need(canManage, h.shield))
 	m.HandleFunc("POST /children/{id}/unshield", h.need(canManage, h.unshield))
 	m.HandleFunc("GET /children/{id}/subject-access", h.need(canManage, h.subjectAccess))
+	m.HandleFunc("GET /children/{id}/sources", h.need(canManage, h.sourcesPage))
 
 	m.HandleFunc("GET /manage/review", h.need(canManage, h.reviewQueue))
 	m.HandleFunc("GET /manage/review/{item}", h.need(canManage, h.reviewItem))
@@ -137,7 +138,8 @@ func (h *Handler) routes() {
 func canSearch(u *domain.User) bool { return u.CanSearch() }
 
 // canManage admits the authority's data managers and national
-// administrators: the review queue, shields, alerts and subject access.
+// administrators: the review queue, shields, alerts, subject access and
+// what each source says of a child.
 func canManage(u *domain.User) bool {
 	return u.HasRole(domain.RoleDataManager) || u.HasRole(domain.RoleNationalAdmin)
 }

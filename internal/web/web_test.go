@@ -476,6 +476,7 @@ func TestRoleWalk(t *testing.T) {
 		{"GET", "/manage/missing-education", nil, false, false, false, signIn, canReport},
 		{"GET", "/manage/missing-education/report.csv", nil, false, false, false, signIn, canReport},
 		{"GET", "/children/" + id + "/subject-access", nil, false, false, false, signIn, canManage},
+		{"GET", "/children/" + id + "/sources", nil, false, false, false, signIn, canManage},
 		{"GET", "/children/" + id + "/shield", nil, false, false, false, signIn, isDM},
 		{"GET", "/children/" + id + "/override", nil, false, false, false, signIn, nobody},
 		{"GET", "/children/" + id + "/investigation", nil, false, false, false, signIn, isNA},
