@@ -18,6 +18,8 @@ func (m *Main) gen(ctx context.Context, args []string) error {
 	today := fs.String("today", "", "the date ages are reckoned on, YYYY-MM-DD (default: today)")
 	las := fs.String("la", "", "comma-separated GSS codes to populate (default: all of England)")
 	clean := fs.Bool("clean", false, "write the extracts without noise")
+	sources := fs.String("sources", "", "comma-separated sources whose extracts to write (default: all)")
+	csvOnly := fs.Bool("csv-only", false, "leave out the NDJSON extracts")
 	if pos, err := parse(fs, args); err != nil {
 		return helpOK(err)
 	} else if len(pos) > 0 {
@@ -49,6 +51,10 @@ func (m *Main) gen(ctx context.Context, args []string) error {
 			cfg.Authorities = append(cfg.Authorities, code)
 		}
 	}
+	if *sources != "" {
+		cfg.Sources = strings.Split(*sources, ",")
+	}
+	cfg.CSVOnly = *csvOnly
 	st, err := gen.Write(ctx, cfg, *out)
 	if err != nil {
 		return err

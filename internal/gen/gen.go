@@ -25,6 +25,12 @@ type Config struct {
 	Today       domain.Date // the date ages are reckoned on; zero means DefaultToday
 	Authorities []string    // GSS codes to populate; empty means all of England
 	Noise       NoiseConfig // per-source error rates for Write; zero means clean extracts
+	// Sources names the extracts Write writes (and truth.csv covers);
+	// empty means all. Each extract is the same whichever others are
+	// written.
+	Sources []string
+	// CSVOnly makes Write leave out the NDJSON extracts.
+	CSVOnly bool
 }
 
 // MaxChildren is the largest population People and Write can make with unique

@@ -648,3 +648,53 @@ func validUPN(u string) bool {
 	_, err := domain.ValidIdentifier(domain.IdentifierUPN, u)
 	return err == nil
 }
+
+// TestWriteSomeSources checks that writing only some extracts, as CSV,
+// writes exactly what a full Write writes of them, and truth only for them.
+func TestWriteSomeSources(t *testing.T) {
+	cfg := Config{Children: 4000, Seed: 9, Today: testToday, Noise: DefaultNoise()}
+	all, some := t.TempDir(), t.TempDir()
+	if _, err := Write(context.Background(), cfg, all); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Sources, cfg.CSVOnly = []string{"health", "education"}, true
+	st, err := Write(context.Background(), cfg, some)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) string {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, src := range []string{"health", "education"} {
+		if read(filepath.Join(some, "sources", src+".csv")) != read(filepath.Join(all, "sources", src+".csv")) {
+			t.Errorf("%s.csv differs from the full write's", src)
+		}
+		if _, err := os.Stat(filepath.Join(some, "sources", src+".ndjson")); !os.IsNotExist(err) {
+			t.Errorf("%s.ndjson written with CSVOnly (stat: %v)", src, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(some, "sources", "benefits.csv")); !os.IsNotExist(err) {
+		t.Errorf("benefits.csv written though not asked for (stat: %v)", err)
+	}
+	var want []string
+	for _, line := range strings.Split(read(filepath.Join(all, "truth.csv")), "\n") {
+		if strings.HasPrefix(line, "source,") || strings.HasPrefix(line, "health,") || strings.HasPrefix(line, "education,") {
+			want = append(want, line)
+		}
+	}
+	if got := read(filepath.Join(some, "truth.csv")); got != strings.Join(want, "\n")+"\n" {
+		t.Errorf("truth.csv holds %d lines; want the full truth's %d health and education lines", strings.Count(got, "\n"), len(want))
+	}
+	if st.Records["benefits"] != 0 || st.Records["health"] == 0 {
+		t.Errorf("stats %v; want health counted and benefits not", st.Records)
+	}
+	cfg.Sources = []string{"health", "dentist"}
+	if _, err := Write(context.Background(), cfg, t.TempDir()); domain.ErrorField(err) != "sources" || !strings.Contains(err.Error(), "dentist") {
+		t.Errorf("unknown source: got %v; want an error naming sources and dentist", err)
+	}
+}

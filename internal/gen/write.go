@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/feed"
 )
 
@@ -81,9 +82,19 @@ func Write(ctx context.Context, cfg Config, outDir string) (Stats, error) {
 	}()
 	var outs [numSources][2]*file
 	csvHeader := strings.Join(feed.CSVColumns, ",") + "\n"
+	want, err := wanted(cfg.Sources)
+	if err != nil {
+		return Stats{}, err
+	}
 	for s, src := range Sources {
+		if !want[s] {
+			continue
+		}
 		if outs[s][0], err = open(filepath.Join(dir, src.Name+".csv"), csvHeader); err != nil {
 			return Stats{}, err
+		}
+		if cfg.CSVOnly {
+			continue
 		}
 		if outs[s][1], err = open(filepath.Join(dir, src.Name+".ndjson"), ""); err != nil {
 			return Stats{}, err
@@ -187,6 +198,9 @@ func Write(ctx context.Context, cfg Config, outDir string) (Stats, error) {
 			if werr == nil {
 				for s := range Sources {
 					for k := 0; k < 2; k++ {
+						if outs[s][k] == nil {
+							continue
+						}
 						if _, err := outs[s][k].w.Write(b.out[s][k].Bytes()); err != nil {
 							werr = fmt.Errorf("gen: %w", err)
 						}
@@ -254,11 +268,13 @@ type renderer struct {
 	keys  [numSources]uint64
 	row   []byte
 	enc   [numSources]*json.Encoder
+	want  [numSources]bool // the sources written (Config.Sources)
 }
 
 func newRenderer(cfg Config) *renderer {
 	rd := &renderer{cfg: cfg}
 	rd.r = rand.New(&rd.pcg)
+	rd.want, _ = wanted(cfg.Sources) // checked by Write
 	for s, src := range Sources {
 		rd.rates[s] = cfg.Noise.Sources[src.Name]
 		rd.keys[s] = mix(cfg.Seed ^ uint64(s+1)*0x9e3779b97f4a7c15)
@@ -276,6 +292,9 @@ func (rd *renderer) render(b *batch) {
 	for i := 0; i < b.n; i++ {
 		p := &b.people[i]
 		for s := 0; s < numSources; s++ {
+			if !rd.want[s] {
+				continue // each source's records are seeded alone: skipping one changes no other
+			}
 			seedRecord(&rd.pcg, rd.cfg.Seed, s, p.Index)
 			if !includes(s, p, rd.cfg.Today, rd.r) {
 				continue
@@ -291,8 +310,10 @@ func (rd *renderer) render(b *batch) {
 				addNoise(&rec, p, rd.cfg.Seed, &rd.rates[s], rd.r)
 				rec.SourceRecordID = recordID(recordPrefix[s], rd.keys[s], p.Index, k)
 				rd.writeCSV(&b.out[s][0], &rec)
-				if err := json.NewEncoder(&b.out[s][1]).Encode(&rec); err != nil && b.err == nil {
-					b.err = err
+				if !rd.cfg.CSVOnly {
+					if err := json.NewEncoder(&b.out[s][1]).Encode(&rec); err != nil && b.err == nil {
+						b.err = err
+					}
 				}
 				b.truth.WriteString(Sources[s].Name)
 				b.truth.WriteByte(',')
@@ -330,4 +351,29 @@ func appendCSVField(b []byte, v string) []byte {
 	b = append(b, '"')
 	b = append(b, strings.ReplaceAll(v, `"`, `""`)...)
 	return append(b, '"')
+}
+
+// wanted says which of Sources names lists; all when names is empty. An
+// unknown name is an error naming it.
+func wanted(names []string) ([numSources]bool, error) {
+	var w [numSources]bool
+	for s := range w {
+		w[s] = len(names) == 0
+	}
+	for _, n := range names {
+		found := false
+		for s, src := range Sources {
+			if src.Name == n {
+				w[s], found = true, true
+			}
+		}
+		if !found {
+			var all []string
+			for _, src := range Sources {
+				all = append(all, src.Name)
+			}
+			return w, domain.FieldError("sources", "%q is not a source: use %s", n, strings.Join(all, ", "))
+		}
+	}
+	return w, nil
 }
