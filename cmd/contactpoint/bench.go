@@ -42,6 +42,8 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	dur := fs.Duration("duration", 15*time.Second, "how long to run the HTTP load")
 	conc := fs.Int("concurrency", 8, "concurrent HTTP clients")
 	work := fs.String("work", "", "directory for the generated extracts (default: a temporary one)")
+	population := fs.String("today", "", "the date the synthetic population's ages are reckoned on, YYYY-MM-DD (default: today); "+
+		"give the date a directory was loaded on to query it again on a later day")
 	tf := fs.Bool("name-frequencies", false, "weigh exact name agreement by the name's frequency (search.Service.Model.TermFrequency)")
 	if _, err := parse(fs, args); err != nil {
 		return helpOK(err)
@@ -59,6 +61,13 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	defer m.tuneServerGC()() // the server's collector settings, as serve has them
 	today := domain.DateOf(m.Now())
 	cfg := gen.Config{Children: *n, Seed: *seed, Today: today, Noise: gen.DefaultNoise()}
+	if *population != "" {
+		d, err := domain.ParseDate("today", *population)
+		if err != nil {
+			return err
+		}
+		cfg.Today = d
+	}
 	have, err := m.db.CountChildren(ctx)
 	if err != nil {
 		return err
@@ -66,6 +75,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	out := m.Stdout
 	fmt.Fprintf(out, "## Search benchmark (%s, %d children)\n\n", m.db.Dialect(), *n)
 	fmt.Fprintf(out, "- machine: %d cores, %s, %s\n", runtime.NumCPU(), cpuModel(), runtime.Version())
+	fmt.Fprintf(out, "- population: seed %d, ages reckoned on %s (--today to query this directory again on a later day)\n", *seed, cfg.Today)
 	if have < *n {
 		if have != 0 {
 			return fmt.Errorf("the database holds %d children, not %d: use an empty database", have, *n)
