@@ -218,7 +218,7 @@ func (m *Main) recordShow(ctx context.Context, args []string) error {
 	var p practitioner
 	fs := m.practiceFlags("record show", &p)
 	child := fs.String("child", "", "the child's ContactPoint ID")
-	reason := fs.String("reason", "", "why you need to see the record: "+reasonCodes())
+	reason := fs.String("reason", "", "why you need to see the record: "+domain.AccessReasonCodes())
 	var obo domain.OnBehalfOf
 	fs.StringVar(&obo.Name, "on-behalf-of-name", "", "the practitioner you look for, when acting for one (with --on-behalf-of-organisation)")
 	fs.StringVar(&obo.Organisation, "on-behalf-of-organisation", "", "their organisation")
@@ -252,14 +252,6 @@ func (m *Main) recordShow(ctx context.Context, args []string) error {
 		_, err = fmt.Fprintf(m.Stdout, "%s\n", b)
 		return err
 	})
-}
-
-func reasonCodes() string {
-	codes := make([]string, len(domain.AccessReasons))
-	for i, r := range domain.AccessReasons {
-		codes[i] = string(r.Code)
-	}
-	return strings.Join(codes, ", ")
 }
 
 // involvementAdd is POST /api/v1/children/{id}/involvements: the

@@ -92,17 +92,18 @@ func (r AccessReason) Label() string {
 func ParseAccessReason(field, s string) (AccessReason, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", FieldError(field, "is required: give the reason you need to see this record (%s)", accessReasonCodes())
+		return "", FieldError(field, "is required: give the reason you need to see this record (%s)", AccessReasonCodes())
 	}
 	for _, x := range AccessReasons {
 		if string(x.Code) == s {
 			return x.Code, nil
 		}
 	}
-	return "", FieldError(field, "%q is not an access reason: use one of %s", s, accessReasonCodes())
+	return "", FieldError(field, "%q is not an access reason: use one of %s", s, AccessReasonCodes())
 }
 
-func accessReasonCodes() string {
+// AccessReasonCodes lists the access reasons' codes, comma-separated.
+func AccessReasonCodes() string {
 	codes := make([]string, len(AccessReasons))
 	for i, x := range AccessReasons {
 		codes[i] = string(x.Code)

@@ -111,7 +111,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		now = time.Now
 	}
 	today := domain.DateOf(now())
-	counts, err := im.DB.NameCounts(ctx)
+	counts, err := im.DB.NameCounts(ctx, store.NameCountsOf{Given: true, Frequencies: model.TermFrequency})
 	if err != nil {
 		return s, err
 	}

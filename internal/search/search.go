@@ -76,7 +76,7 @@ type calibration struct {
 func (s *Service) Calibrate(ctx context.Context) error {
 	c := &calibration{prior: s.Prior}
 	if s.Model.TermFrequency {
-		counts, err := s.DB.NameCounts(ctx)
+		counts, err := s.DB.NameCounts(ctx, store.NameCountsOf{Frequencies: true})
 		if err != nil {
 			return err
 		}

@@ -41,8 +41,16 @@ func (c *NameCounts) Frequencies() *match.Frequencies {
 	return match.NewFrequencies(c.First, c.Family, c.Children)
 }
 
-// NameCounts counts the directory's names in one pass over the children.
-func (db *DB) NameCounts(ctx context.Context) (*NameCounts, error) {
+// NameCountsOf says which of NameCounts' counts to make: each costs a
+// pass's worth of work at millions of children.
+type NameCountsOf struct {
+	Given       bool // NameCounts.Given (children and held records)
+	Frequencies bool // NameCounts.First and Family
+}
+
+// NameCounts makes the counts of asks for in one pass
+// over the children. Children is always counted.
+func (db *DB) NameCounts(ctx context.Context, of NameCountsOf) (*NameCounts, error) {
 	const op = "store.NameCounts"
 	out := &NameCounts{Given: map[string]int{}, First: map[string]int{}, Family: map[string]int{}}
 	rows, err := db.read.QueryContext(ctx, `SELECT given_names, family_name FROM children WHERE merged_into = ''`)
@@ -55,17 +63,24 @@ func (db *DB) NameCounts(ctx context.Context) (*NameCounts, error) {
 			rows.Close()
 			return nil, internal(op, err)
 		}
-		if n := FirstName(g); n != "" {
-			out.Given[n]++
+		if of.Given {
+			if n := FirstName(g); n != "" {
+				out.Given[n]++
+			}
 		}
-		first, family := match.NameKeys(g, f)
-		out.First[first]++
-		out.Family[family]++
+		if of.Frequencies {
+			first, family := match.NameKeys(g, f)
+			out.First[first]++
+			out.Family[family]++
+		}
 		out.Children++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, internal(op, err)
+	}
+	if !of.Given {
+		return out, nil
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT data FROM source_records WHERE status = 'review'`)
 	if err != nil {
