@@ -107,6 +107,7 @@ func (n *names) typo(rec, cand string, child domain.ID) bool {
 
 func decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
 	q := match.Prepare(rec)
+	qf := nm.frequencies().Of(q) // the record's names, looked up once
 	var out Outcome
 	links, reviews := 0, 0
 	shielded := false
@@ -131,7 +132,7 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		}
 		crec := cd.Record()
 		v := match.ComparePrepared(q, match.Prepare(crec))
-		nm.frequencies().Apply(&v, q)
+		qf.Apply(&v)
 		d, p := model.Classify(v)
 		d, rule := refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
 		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&

@@ -47,15 +47,35 @@ func NameKeys(givenNames, familyName string) (given, family string) {
 
 // Apply sets v.TF for the names v says agree exactly, from the frequency
 // of a's value (a is either side of the pair: they agree). Names the table
-// does not hold are left unadjusted.
-func (f *Frequencies) Apply(v *Vector, a *Prepared) {
+// does not hold are left unadjusted. To compare one record with many,
+// look its names up once with Of.
+func (f *Frequencies) Apply(v *Vector, a *Prepared) { f.Of(a).Apply(v) }
+
+// NameFrequencies is how common one record's first given name and family
+// name are (0 when not known).
+type NameFrequencies struct{ Given, Family float64 }
+
+// Of looks up a's names; a nil *Frequencies knows none.
+func (f *Frequencies) Of(a *Prepared) NameFrequencies {
+	var n NameFrequencies
 	if f == nil {
-		return
+		return n
 	}
-	if v.Levels[FieldGiven] == GivenExact && len(a.given) > 0 {
-		v.TF[FieldGiven] = f.Given[a.first().s]
+	if len(a.given) > 0 {
+		n.Given = f.Given[a.first().s]
 	}
-	if v.Levels[FieldFamily] == FamilyExact && a.familyFull != "" {
-		v.TF[FieldFamily] = f.Family[a.familyFull]
+	if a.familyFull != "" {
+		n.Family = f.Family[a.familyFull]
+	}
+	return n
+}
+
+// Apply sets v.TF for the names v says agree exactly.
+func (n NameFrequencies) Apply(v *Vector) {
+	if v.Levels[FieldGiven] == GivenExact {
+		v.TF[FieldGiven] = n.Given
+	}
+	if v.Levels[FieldFamily] == FamilyExact {
+		v.TF[FieldFamily] = n.Family
 	}
 }

@@ -216,6 +216,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	if c := s.cal.Load(); c != nil {
 		prior, freq = c.prior, c.freq
 	}
+	qf := freq.Of(pq) // the query's names, looked up once
 	onlyID := c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()
 	// Score every candidate; which of those that pass may be shown
 	// depends only on each one's own flags, so they can be checked after.
@@ -236,7 +237,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 			r.Score, r.weight = 1, 1
 		} else {
 			v := match.ComparePrepared(pq, match.Prepare(cd.Record()))
-			freq.Apply(&v, pq)
+			qf.Apply(&v)
 			r.weight = s.Model.MatchWeight(v)
 			r.Score = match.Probability(r.weight, prior)
 		}
