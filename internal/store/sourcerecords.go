@@ -616,8 +616,7 @@ func (l *loadedRecord) authoritative(a domain.Authority) bool {
 }
 
 func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecord, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT r.source, s.kind, s.authoritative_for, r.record_hash, r.updated_at, r.data FROM source_records r
-		JOIN sources s ON s.name = r.source WHERE r.child_id = $1 AND r.status = 'linked'`, string(child))
+	rows, err := tx.QueryContext(ctx, linkedRecordsSQL(""), string(child))
 	if err != nil {
 		return nil, err
 	}
@@ -625,17 +624,33 @@ func (tx *Tx) linkedRecords(ctx context.Context, child domain.ID) ([]loadedRecor
 	var out []loadedRecord
 	for rows.Next() {
 		var l loadedRecord
-		var kind, data string
-		if err := rows.Scan(&l.source, &kind, &l.auth, &l.hash, &l.updated, &data); err != nil {
-			return nil, err
-		}
-		l.kind = domain.SourceKind(kind)
-		if err := json.Unmarshal([]byte(data), &l.data); err != nil {
+		if err := scanLinked(rows, &l); err != nil {
 			return nil, err
 		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// linkedRecordsSQL selects a child's ($1) linked records as scanLinked
+// reads them, then the columns more names ("r.received_at, ...").
+func linkedRecordsSQL(more string) string {
+	if more != "" {
+		more = ", " + more
+	}
+	return `SELECT r.source, s.kind, s.authoritative_for, r.record_hash, r.updated_at, r.data` + more + ` FROM source_records r
+		JOIN sources s ON s.name = r.source WHERE r.child_id = $1 AND r.status = 'linked'`
+}
+
+// scanLinked reads a row of linkedRecordsSQL into l, and its further
+// columns into more.
+func scanLinked(rows *sql.Rows, l *loadedRecord, more ...any) error {
+	var kind, data string
+	if err := rows.Scan(append([]any{&l.source, &kind, &l.auth, &l.hash, &l.updated, &data}, more...)...); err != nil {
+		return err
+	}
+	l.kind = domain.SourceKind(kind)
+	return json.Unmarshal([]byte(data), &l.data)
 }
 
 func (tx *Tx) linkRecord(ctx context.Context, r *SourceRecord, child domain.ID, prec []domain.SourceKind) error {

@@ -117,21 +117,14 @@ func (db *DB) ChildSources(ctx context.Context, id domain.ID) (*ChildSources, er
 		loadedRecord
 		received, explanation string
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT r.source, s.kind, s.authoritative_for, r.record_hash, r.received_at, r.updated_at, r.data, r.explanation
-		FROM source_records r JOIN sources s ON s.name = r.source WHERE r.child_id = $1 AND r.status = 'linked'`, string(id))
+	rows, err := tx.QueryContext(ctx, linkedRecordsSQL("r.received_at, r.explanation"), string(id))
 	if err != nil {
 		return nil, internal(op, err)
 	}
 	var recs []viewed
 	for rows.Next() {
 		var v viewed
-		var kind, data string
-		if err := rows.Scan(&v.source, &kind, &v.auth, &v.hash, &v.received, &v.updated, &data, &v.explanation); err != nil {
-			rows.Close()
-			return nil, internal(op, err)
-		}
-		v.kind = domain.SourceKind(kind)
-		if err := json.Unmarshal([]byte(data), &v.data); err != nil {
+		if err := scanLinked(rows, &v.loadedRecord, &v.received, &v.explanation); err != nil {
 			rows.Close()
 			return nil, internal(op, err)
 		}
