@@ -113,6 +113,8 @@ func printReport(w io.Writer, r feed.TrainReport) {
 	fmt.Fprintf(w, "u: %d random pairs of %d children, %d candidate pairs\n", r.RandomPairs, r.Sampled, r.CandidatePairs)
 	fmt.Fprintf(w, "share of records found %.4f (%d by the strict rule; EM expects %.0f); prior %.3g; %d EM iterations\n",
 		r.Share, r.RuleRecords, r.EMMatches, r.Lambda, r.Iterations)
+	fmt.Fprintf(w, "records repeating an earlier one of the feed %d (share taken %.4f); prior for a child already holding a record of the source %.3g\n",
+		r.Repeats, r.DuplicateShare, r.SameSourceLambda)
 }
 
 // printModel prints each field's levels with m, u and the weight.
@@ -127,6 +129,7 @@ func printModel(w io.Writer, model *match.Model) {
 			fmt.Fprintf(tw, "%s\t%s\t%.5f\t%.3g\t%+.2f\n", f, match.LevelName(f, l), model.M[f][l], model.U[f][l], model.Weight(f, l))
 		}
 	}
-	fmt.Fprintf(tw, "prior\t\t\t\t%.3g\nlink at\t\t\t\t%.2f\nreview at\t\t\t\t%.2f\n", model.Lambda, model.LinkThreshold, model.ReviewThreshold)
+	fmt.Fprintf(tw, "prior\t\t\t\t%.3g\nprior, same source\t\t\t\t%.3g\nlink at\t\t\t\t%.2f\nreview at\t\t\t\t%.2f\n",
+		model.Lambda, model.Prior(true), model.LinkThreshold, model.ReviewThreshold)
 	tw.Flush()
 }

@@ -38,7 +38,8 @@ func TestModelTrainAndExplain(t *testing.T) {
 		t.Errorf("model show before training: %q; want it to say none is trained", out)
 	}
 	out := mustRun("model", "train", "--db", db, "--source", "health", health)
-	for _, want := range []string{"saved: import uses this model", "share of records found", "dob", "transposed"} {
+	for _, want := range []string{"saved: import uses this model", "share of records found", "dob", "transposed",
+		"records repeating an earlier one of the feed", "prior, same source"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("model train printed %q; want %q in it", out, want)
 		}

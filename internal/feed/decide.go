@@ -1,6 +1,8 @@
 package feed
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -14,12 +16,17 @@ import (
 // of one child than the default allows, which keeps siblings at one address
 // out of the review queue; a postcode that disagrees is commoner (sources
 // hold stale addresses), and a link needs probability 0.9, so a child who
-// moved still links on names and date of birth.
+// moved still links on names and date of birth. A candidate that already
+// holds a record of the record's own source is a hundred times less likely
+// a priori (SameSourceLambda): generated sources repeat 0.2 to 4 % of their
+// children, and a directory's first feed, imported with this model before
+// any training, otherwise joins namesakes born the same day in two towns.
 func ImportModel() match.Model {
 	m := match.DefaultModel()
 	m.M[match.FieldDOB][match.DOBDisagree] = 0.001
 	m.M[match.FieldPostcode][match.PostcodeDisagree] = 0.15
 	m.LinkThreshold = 0.9
+	m.SameSourceLambda = m.Lambda / 100
 	return m
 }
 
@@ -39,9 +46,11 @@ type Outcome struct {
 // range; Review when several link (twins), any is in review range, or a
 // shielded child scores at review or above; NewChild otherwise (Review when
 // the record names no local authority). Children in notMatch were ruled out
-// by a data manager and are skipped.
-func Decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool) Outcome {
-	return decide(model, rec, la, cands, notMatch, nil)
+// by a data manager and are skipped. A candidate that already holds a
+// record of source is weighed with the model's prior for a duplicate
+// within one source (match.Model.Prior).
+func Decide(model *match.Model, rec match.Record, source, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool) Outcome {
+	return decide(model, rec, source, la, cands, notMatch, nil)
 }
 
 // names is what the importer knows of given names: how many children and
@@ -105,7 +114,7 @@ func (n *names) typo(rec, cand string, child domain.ID) bool {
 	return unknownRec && known(cn, cf) || unknownCand && known(rn, rf)
 }
 
-func decide(model *match.Model, rec match.Record, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
+func decide(model *match.Model, rec match.Record, source, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
 	q := match.Prepare(rec)
 	qf := nm.frequencies().Of(q) // the record's names, looked up once
 	var out Outcome
@@ -125,6 +134,9 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	var linkP, bestP float64
 	var linkRule, bestRule string
 	var best domain.ID
+	// The posterior log-odds of the strongest linking candidate, and the
+	// highest of any other candidate in review range or above.
+	linkOdds, otherOdds := math.Inf(-1), math.Inf(-1)
 	for i := range cands {
 		cd := &cands[i]
 		if notMatch[cd.ID] {
@@ -133,8 +145,14 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		crec := cd.Record()
 		v := match.ComparePrepared(q, match.Prepare(crec))
 		qf.Apply(&v)
-		d, p := model.Classify(v)
+		sameSource := slices.Contains(cd.Sources, source)
+		prior := model.Prior(sameSource)
+		d, p := model.ClassifyPrior(v, prior)
+		odds := model.MatchWeight(v) + math.Log2(prior/(1-prior))
 		d, rule := refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
+		if rule == "" && sameSource && model.Prior(true) != model.Lambda {
+			rule = sameSourceRule
+		}
 		if d == match.Review && v.PossibleTwin() && p >= model.LinkThreshold && v.Levels[match.FieldGender] != match.GenderDisagree &&
 			nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
 			d, rule = match.Link, "a typing error in the first given name, one spelling a name no child has"
@@ -166,10 +184,17 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		switch d {
 		case match.Link:
 			links++
-			link = cd.ID
-			linkGiven = v.Levels[match.FieldGiven]
-			linkV, linkP, linkRule = v, p, rule
+			if odds > linkOdds {
+				otherOdds = max(otherOdds, linkOdds)
+				linkOdds = odds
+				link = cd.ID
+				linkGiven = v.Levels[match.FieldGiven]
+				linkV, linkP, linkRule = v, p, rule
+			} else {
+				otherOdds = max(otherOdds, odds)
+			}
 		case match.Review:
+			otherOdds = max(otherOdds, odds)
 			reviews++
 			g := v.Levels[match.FieldGiven]
 			if g != match.GivenDisagree && g != match.GivenInitial {
@@ -195,6 +220,13 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 		// are brothers or sisters (a twin called Harvey beside Harry),
 		// not doubts about this child.
 		out.Decision, out.ChildID = match.Link, link
+	case links > 1 && linkOdds-otherOdds >= dominance && siblingsOnly:
+		// Namesakes born the same day: one lives at the record's address,
+		// the others elsewhere.
+		out.Decision, out.ChildID = match.Link, link
+		if linkRule == "" {
+			linkRule = dominantRule
+		}
 	case links > 1:
 		out.Decision, out.Reason = match.Review, ReasonSeveral
 	case links+reviews > 0:
@@ -217,6 +249,19 @@ func decide(model *match.Model, rec match.Record, la string, cands []store.Impor
 	}
 	return out
 }
+
+// dominance is how many bits of posterior log-odds the linking candidate
+// must have over every other in range for a link when several link:
+// 2^12 to one, the weight of a full postcode agreeing where the others'
+// disagree, less a margin.
+const dominance = 12
+
+// dominantRule explains a link chosen among several linking candidates.
+const dominantRule = "several children link, and this one outweighs every other by 4,096 to one"
+
+// sameSourceRule explains a comparison weighed with the prior for a
+// duplicate within one source.
+const sameSourceRule = "the child already holds a record of this source: weighed as a duplicate within it, which sources rarely send"
 
 // explain records decision d against child, compared in v at probability p.
 func explain(model *match.Model, d match.Decision, child domain.ID, v match.Vector, p float64, rule string) *store.Explanation {

@@ -3,6 +3,7 @@ package feed
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -243,4 +244,31 @@ func FuzzNDJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReservoirRepeats: Train's count of records that repeat an earlier
+// one of the feed (duplicates within the source) takes the same child
+// under another record ID, spelt in another case, or with the same NHS
+// number and date of birth at a new address; not a twin (another given
+// name at the same home) nor a namesake born the same day elsewhere.
+func TestReservoirRepeats(t *testing.T) {
+	const h = "source_record_id,given_names,family_name,gender,date_of_birth,town,postcode,nhs_number,la_code\n"
+	text := h +
+		"1,Amelia,Hughes,female,2015-03-09,Bromley,BR2 3FF,9434765919,E09000006\n" +
+		"2,Amelia,Hughes,female,2015-03-09,Leeds,LS1 4AP,,E08000035\n" + // namesake elsewhere
+		"3,Isla,Hughes,female,2015-03-09,Bromley,BR2 3FF,,E09000006\n" + // twin
+		"4,AMELIA,hughes,female,2015-03-09,Bromley,br23ff,,E09000006\n" + // repeat of 1
+		"5,Amelie,Hughes,female,2015-03-09,Sheffield,S10 2TN,9434765919,E08000019\n" + // repeat of 1 by NHS number
+		"6,Noah,Taylor,male,2016-06-06,Leeds,LS1 4AP,,E08000035\n"
+	r, err := NewReader("f.csv", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, read, repeats, err := reservoir(r, 3, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != 6 || repeats != 2 || len(sample) != 3 {
+		t.Errorf("read %d, repeats %d, sample %d; want 6, 2 and 3", read, repeats, len(sample))
+	}
 }

@@ -394,7 +394,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 			return err
 		}
 	}
-	o := decide(model, p.mrec, r.Child.LACode, cands, notMatch, nm)
+	o := decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
 	r.Explanation = o.Explanation
 	if r.Explanation != nil {
 		r.Explanation.Model = nm.model

@@ -341,12 +341,88 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := feed.Decide(&model, tt.rec, "E09000006", tt.cands, nil)
+			o := feed.Decide(&model, tt.rec, "health", "E09000006", tt.cands, nil)
 			if o.Decision != tt.want || o.ChildID != tt.child {
 				t.Errorf("got %v %q; want %v %q", o.Decision, o.ChildID, tt.want, tt.child)
 			}
 		})
 	}
+}
+
+// TestDecideDuplicateWithinSource: namesakes born the same day in two
+// towns join when another source sent the child (a child who moved), but
+// not when the child already holds a record of the record's own source,
+// which would make it a duplicate within that source; a true duplicate,
+// agreeing on the address too, still joins.
+func TestDecideDuplicateWithinSource(t *testing.T) {
+	dob, err := domain.ParseDate("date_of_birth", "2015-03-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cand := []store.ImportCandidate{{Candidate: store.Candidate{ID: "A", MatchData: store.MatchData{GivenNames: "Amelia",
+		FamilyName: "Hughes", DateOfBirth: dob, Gender: domain.GenderFemale, Postcodes: []string{"BR2 3FF"},
+		LACode: "E09000006", Sources: []string{"benefits"}}}}}
+	rec := func(postcode string) match.Record {
+		return match.Record{GivenNames: "Amelia", FamilyName: "Hughes", DateOfBirth: dob, Gender: domain.GenderFemale,
+			Postcodes: []string{postcode}}
+	}
+	for _, model := range []match.Model{feed.ImportModel(), func() match.Model {
+		m := feed.ImportModel()
+		m.SameSourceLambda = 0 // the prior of any pair
+		return m
+	}()} {
+		tests := []struct {
+			source, postcode string
+			want             match.Decision
+		}{
+			{"health", "LS1 4AP", match.Link},
+			{"benefits", "LS1 4AP", match.NewChild},
+			{"benefits", "BR2 3FF", match.Link},
+		}
+		for _, tt := range tests {
+			want := tt.want
+			if model.SameSourceLambda == 0 {
+				want = match.Link // without the prior, the namesake joins
+			}
+			o := feed.Decide(&model, rec(tt.postcode), tt.source, "E08000035", cand, nil)
+			if o.Decision != want {
+				t.Errorf("same-source prior %g: record from %s at %s: got %v (p %.3f); want %v", model.SameSourceLambda,
+					tt.source, tt.postcode, o.Decision, o.Explanation.Probability, want)
+			}
+			if tt.source == "benefits" && model.SameSourceLambda > 0 && !strings.Contains(o.Explanation.Rule, "duplicate within") {
+				t.Errorf("record from %s at %s: explanation rule %q; want it to say the prior was a duplicate's", tt.source, tt.postcode, o.Explanation.Rule)
+			}
+		}
+	}
+}
+
+// TestImportNamesakesWithinSource: a first feed's namesakes born the same
+// day in two towns make two children (in one batch and across batches);
+// another source's record of one of them, at her address, joins her.
+func TestImportNamesakesWithinSource(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		s := e.load("benefits", "b.csv", header+
+			"B1,Amelia,Hughes,female,2015-03-09,1 High Street,Bromley,BR2 3FF,,E09000006\n"+
+			"B2,Amelia,Hughes,female,2015-03-09,7 Park Road,Leeds,LS1 4AP,,E08000035\n")
+		if got, want := countsOf(s), (counts{read: 2, accepted: 2, created: 2}); got != want {
+			t.Fatalf("benefits: got %+v; want %+v", got, want)
+		}
+		s = e.load("benefits", "b.csv", header+
+			"B3,Amelia,Hughes,female,2015-03-09,3 Mill Lane,Sheffield,S10 2TN,,E08000019\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, created: 1}); got != want {
+			t.Fatalf("benefits, another batch: got %+v; want %+v", got, want)
+		}
+		s = e.load("health", "h.csv", header+
+			"H1,Amelia,Hughes,female,2015-03-09,7 Park Road,Leeds,LS1 4AP,,E08000035\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, linked: 1}); got != want {
+			t.Fatalf("health: got %+v; want %+v", got, want)
+		}
+		l := e.links()
+		if l[recKey{"health", "H1"}] != l[recKey{"benefits", "B2"}] {
+			t.Errorf("health H1 joined %s; want B2's child %s (same address)", l[recKey{"health", "H1"}], l[recKey{"benefits", "B2"}])
+		}
+	})
 }
 
 // TestImportMoveTransfers: a newer record with an address in another

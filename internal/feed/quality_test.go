@@ -259,7 +259,8 @@ func multipleBirths(tb testing.TB, n int, seed uint64) map[string]string {
 // the truth. It runs on a small population always; set
 // CONTACTPOINT_QUALITY_CHILDREN (say 100000) for the benchmark figures,
 // CONTACTPOINT_QUALITY_DB=postgres to run it on PostgreSQL,
-// CONTACTPOINT_QUALITY_SOURCES=all to import all five extracts,
+// CONTACTPOINT_QUALITY_SOURCES=all to import all five extracts (or a
+// comma-separated list of them, in import order),
 // CONTACTPOINT_QUALITY_DIR to a directory to generate the extracts once and
 // reuse them, and CONTACTPOINT_QUALITY_DUMP to a file to write every wrong
 // link and missed link there with the records and their comparison.
@@ -287,8 +288,12 @@ func TestQuality(t *testing.T) {
 	clock := genClock()
 	db := storetest.MustOpen(t, url, clock)
 	sources := []string{"benefits", "health", "education"}
-	if os.Getenv("CONTACTPOINT_QUALITY_SOURCES") == "all" {
+	switch v := os.Getenv("CONTACTPOINT_QUALITY_SOURCES"); v {
+	case "":
+	case "all":
 		sources = []string{"benefits", "health", "education", "local-authority", "youth-justice"}
+	default:
+		sources = strings.Split(v, ",")
 	}
 	model := feed.ImportModel()
 	in := map[string]bool{}

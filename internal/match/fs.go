@@ -18,6 +18,13 @@ type Model struct {
 	Lambda          float64
 	LinkThreshold   float64
 	ReviewThreshold float64
+	// SameSourceLambda is the prior for a pair whose child already holds
+	// another record of the record's own source (0: Lambda). A source
+	// rarely records one child twice, so such a pair is a duplicate
+	// within the source, far rarer than a record of a child another
+	// source sent: namesakes born the same day, one of them already sent
+	// by this source, are two children unless much else agrees.
+	SameSourceLambda float64
 	// TermFrequency says exact name agreement is to be weighed by the
 	// name's frequency (Frequencies.Apply): a model trained with its
 	// prior estimated for the directory's size. DefaultModel's hand-set
@@ -175,7 +182,23 @@ func (m *Model) Decide(prob float64) Decision {
 // of birth both disagree is at most Review however strong the rest, so that a
 // wrong but valid NHS number shared with a sibling cannot link two children.
 func (m *Model) Classify(v Vector) (Decision, float64) {
-	p := Probability(m.MatchWeight(v), m.Lambda)
+	return m.ClassifyPrior(v, m.Lambda)
+}
+
+// Prior is the prior for a pair: SameSourceLambda when the candidate
+// already holds a record of the record's own source and the model sets
+// one, else Lambda.
+func (m *Model) Prior(sameSource bool) float64 {
+	if sameSource && m.SameSourceLambda > 0 {
+		return m.SameSourceLambda
+	}
+	return m.Lambda
+}
+
+// ClassifyPrior is Classify with the given prior (Prior) in place of
+// Lambda.
+func (m *Model) ClassifyPrior(v Vector, prior float64) (Decision, float64) {
+	p := Probability(m.MatchWeight(v), prior)
 	d := m.Decide(p)
 	switch {
 	case v.LikelyTwin():

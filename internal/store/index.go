@@ -24,6 +24,10 @@ type MatchData struct {
 	Town        string        `json:"t,omitempty"`
 	LACode      string        `json:"la"`
 	Identifiers []string      `json:"i,omitempty"` // "kind:hash"
+	// Sources names the sources whose records are linked to the child
+	// (import weighs a candidate that already holds a record of the
+	// record's own source as a duplicate within that source).
+	Sources []string `json:"src,omitempty"`
 
 	// Shielded and Archived come from the children table when candidates
 	// are read, not from the stored copy, so that search can keep shielded
@@ -162,7 +166,7 @@ func fastMatchData(data string, m *MatchData) bool {
 			case "la":
 				m.LACode, bit = v, 32
 			}
-		case "fn", "p", "i":
+		case "fn", "p", "i", "src":
 			v, ok := strs()
 			if !ok {
 				return false
@@ -174,6 +178,8 @@ func fastMatchData(data string, m *MatchData) bool {
 				m.Postcodes, bit = v, 128
 			case "i":
 				m.Identifiers, bit = v, 256
+			case "src":
+				m.Sources, bit = v, 512
 			}
 		default:
 			return false

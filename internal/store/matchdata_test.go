@@ -9,7 +9,7 @@ import (
 )
 
 var matchDataSeeds = []string{
-	`{"g":"Oliver James","f":"Smith","d":"2015-03-14","s":"male","p":["S10 1AA","S2 4QP"],"t":"Sheffield","la":"E08000019","i":["nhs:abc","upn:def"]}`,
+	`{"g":"Oliver James","f":"Smith","d":"2015-03-14","s":"male","p":["S10 1AA","S2 4QP"],"t":"Sheffield","la":"E08000019","i":["nhs:abc","upn:def"],"src":["health","benefits"]}`,
 	`{"g":"Elizabeth","f":"O\u0027Neill-Wiśniewski","fn":["Brown"],"d":"2012-11-30","s":"female","la":"E08000019"}`,
 	`{"g":"Zoë","f":"Smyth","d":"2016-07-07","s":"female","la":"E08000019"}`,
 	`{"g":"A","f":"B","d":"2016-07-07","s":"","la":"","p":[]}`,
@@ -35,15 +35,19 @@ func TestDecodeMatchData(t *testing.T) {
 	}
 	// What the store writes, through json.Marshal.
 	m := MatchData{GivenNames: "Jo <Ann>", FamilyName: "D'Arcy", FormerNames: []string{"Ng"}, DateOfBirth: domain.MustDate("2019-01-02"),
-		Gender: domain.GenderFemale, Postcodes: []string{"B12 9QT"}, Town: "Birmingham", LACode: "E08000025", Identifiers: []string{"nhs:x"}}
+		Gender: domain.GenderFemale, Postcodes: []string{"B12 9QT"}, Town: "Birmingham", LACode: "E08000025", Identifiers: []string{"nhs:x"},
+		Sources: []string{"health"}}
 	b, _ := json.Marshal(&m)
 	var got MatchData
 	if err := decodeMatchData(string(b), &got); err != nil || !reflect.DeepEqual(got, m) {
 		t.Errorf("decode(%s) = %+v, %v; want %+v", b, got, err, m)
 	}
-	plain := `{"g":"Oliver James","f":"Smith","d":"2015-03-14","s":"male","p":["S10 1AA"],"la":"E08000019"}`
+	plain := `{"g":"Oliver James","f":"Smith","d":"2015-03-14","s":"male","p":["S10 1AA"],"la":"E08000019","src":["health","education"]}`
 	if !fastMatchData(plain, &got) {
 		t.Errorf("fastMatchData(%s) fell back; want the direct path for the plain form", plain)
+	}
+	if want := []string{"health", "education"}; !reflect.DeepEqual(got.Sources, want) {
+		t.Errorf("fastMatchData(%s): sources %q; want %q", plain, got.Sources, want)
 	}
 }
 

@@ -879,8 +879,8 @@ func upTo(n int) []int {
 
 // matchDataOf is the match data of a child showing shown, whose linked
 // records are recs: the shown demographics, every family name a source
-// uses as a former name, every postcode (current ones first) and every
-// NHS number and UPN.
+// uses as a former name, every postcode (current ones first), every
+// NHS number and UPN, and the sources of the records.
 func matchDataOf(shown *domain.Child, recs []loadedRecord) *MatchData {
 	m := &MatchData{GivenNames: shown.GivenNames, FamilyName: shown.FamilyName, DateOfBirth: shown.DateOfBirth,
 		Gender: shown.Gender, LACode: shown.LACode}
@@ -905,6 +905,9 @@ func matchDataOf(shown *domain.Child, recs []loadedRecord) *MatchData {
 		}
 	}
 	for i := range recs {
+		if !slices.Contains(m.Sources, recs[i].source) {
+			m.Sources = append(m.Sources, recs[i].source)
+		}
 		for _, s := range recs[i].data.IDs {
 			if s.Kind == domain.IdentifierSourceRecord {
 				continue
