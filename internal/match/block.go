@@ -113,6 +113,29 @@ func QueryKeys(r Record) []string {
 	return k.done()
 }
 
+// SplitFallback splits keys (QueryKeys) into those a search looks up first
+// and the fallback ones it tries only when the first find nobody: the
+// family-sound, year and initial keys, which reach a child whose date of
+// birth was written wrong beyond the variants tried, but hold many
+// children each (every Smith born in 2015 whose name starts with O). At a
+// million children they were 44 % of a search's CPU and, always looked
+// up, crowded the right child out of the candidates a little more often
+// than they brought it in (docs/benchmarks.md). When every key is a
+// fallback key, they are all first.
+func SplitFallback(keys []string) (first, fallback []string) {
+	for _, k := range keys {
+		if k != "" && k[0] == keyFamilyYear {
+			fallback = append(fallback, k)
+		} else {
+			first = append(first, k)
+		}
+	}
+	if len(first) == 0 {
+		return fallback, nil
+	}
+	return first, fallback
+}
+
 // dobVariants returns d, d with day and month swapped when that is a
 // different real date, and the days either side.
 func dobVariants(d domain.Date) []domain.Date {

@@ -113,3 +113,29 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitFallback: a query's family-sound, year and initial keys are
+// held back; the date-of-birth, postcode and identifier keys go first, and
+// when nothing else is left the fallback keys are all first.
+func TestSplitFallback(t *testing.T) {
+	r := Record{GivenNames: "Oliver", FamilyName: "Smith", DateOfBirth: domain.MustDate("2015-03-14")}
+	keys := QueryKeys(r)
+	first, fallback := SplitFallback(keys)
+	if len(first)+len(fallback) != len(keys) || len(first) == 0 || len(fallback) == 0 {
+		t.Fatalf("split %d keys into %d and %d; want both parts non-empty and every key kept", len(keys), len(first), len(fallback))
+	}
+	for _, k := range fallback {
+		if k[0] != 'Y' {
+			t.Errorf("fallback key %q; want only family-year-initial keys", k)
+		}
+	}
+	for _, k := range first {
+		if k[0] == 'Y' {
+			t.Errorf("first key %q is a family-year-initial key", k)
+		}
+	}
+	only := []string{"YSM02015O", "YSMT2015O"}
+	if first, fallback := SplitFallback(only); len(first) != 2 || fallback != nil {
+		t.Errorf("fallback keys alone: first %q, fallback %q; want all first", first, fallback)
+	}
+}

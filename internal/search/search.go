@@ -180,6 +180,7 @@ func seesShielded(u *domain.User, la string) bool {
 func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Results, error) {
 	q := s.query(c)
 	var cands []store.Candidate
+	var keys, fallback []string
 	var err error
 	flagged := true // the candidates carry the children table's flags
 	switch {
@@ -204,7 +205,8 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	default:
 		// The index alone: the flags are read below for the few
 		// candidates that pass the threshold.
-		cands, err = s.DB.SearchCandidates(ctx, match.QueryKeys(q), s.CandidateLimit)
+		keys, fallback = match.SplitFallback(match.QueryKeys(q))
+		cands, err = s.DB.SearchCandidates(ctx, keys, s.CandidateLimit)
 		flagged = false
 	}
 	if err != nil {
@@ -216,35 +218,17 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	if c := s.cal.Load(); c != nil {
 		prior, freq = c.prior, c.freq
 	}
-	qf := freq.Of(pq) // the query's names, looked up once
-	onlyID := c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()
-	// Score every candidate; which of those that pass may be shown
-	// depends only on each one's own flags, so they can be checked after.
-	var scored []Result
-	var from []*store.Candidate
-	for i := range cands {
-		cd := &cands[i]
-		if flagged && cd.Archived {
-			continue
+	sc := scorer{s: s, pq: pq, qf: freq.Of(pq), prior: prior, flagged: flagged,
+		onlyID: c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()}
+	scored, from := sc.score(cands)
+	if len(scored) == 0 && len(fallback) > 0 {
+		// Nobody found: the date of birth may be wrong beyond the
+		// variants the first keys try.
+		cands, err = s.DB.SearchCandidates(ctx, append(keys, fallback...), s.CandidateLimit)
+		if err != nil {
+			return nil, err
 		}
-		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,
-			Gender: cd.Gender, Town: cd.Town}
-		if len(cd.Postcodes) > 0 {
-			r.District = domain.PostcodeDistrict(cd.Postcodes[0])
-		}
-		if onlyID {
-			// An identifier alone: every holder is a match.
-			r.Score, r.weight = 1, 1
-		} else {
-			v := match.ComparePrepared(pq, match.Prepare(cd.Record()))
-			qf.Apply(&v)
-			r.weight = s.Model.MatchWeight(v)
-			r.Score = match.Probability(r.weight, prior)
-		}
-		if r.Score >= s.Threshold {
-			scored = append(scored, r)
-			from = append(from, cd)
-		}
+		scored, from = sc.score(cands)
 	}
 	if !flagged && len(scored) > 0 {
 		ids := make([]domain.ID, len(scored))
@@ -292,6 +276,49 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		passed = []Result{}
 	}
 	return &Results{Results: passed}, nil
+}
+
+// scorer scores a search's candidates.
+type scorer struct {
+	s       *Service
+	pq      *match.Prepared
+	qf      match.NameFrequencies // the query's names, looked up once
+	prior   float64
+	flagged bool // the candidates carry the children table's flags
+	onlyID  bool // the query is an identifier alone
+}
+
+// score returns the candidates that pass the threshold, as results and as
+// the candidates they came from. Which of them may be shown depends only
+// on each one's own flags, so those are checked after.
+func (sc *scorer) score(cands []store.Candidate) ([]Result, []*store.Candidate) {
+	var scored []Result
+	var from []*store.Candidate
+	for i := range cands {
+		cd := &cands[i]
+		if sc.flagged && cd.Archived {
+			continue
+		}
+		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,
+			Gender: cd.Gender, Town: cd.Town}
+		if len(cd.Postcodes) > 0 {
+			r.District = domain.PostcodeDistrict(cd.Postcodes[0])
+		}
+		if sc.onlyID {
+			// An identifier alone: every holder is a match.
+			r.Score, r.weight = 1, 1
+		} else {
+			v := match.ComparePrepared(sc.pq, match.Prepare(cd.Record()))
+			sc.qf.Apply(&v)
+			r.weight = sc.s.Model.MatchWeight(v)
+			r.Score = match.Probability(r.weight, sc.prior)
+		}
+		if r.Score >= sc.s.Threshold {
+			scored = append(scored, r)
+			from = append(from, cd)
+		}
+	}
+	return scored, from
 }
 
 // query turns criteria into a match record; identifiers become the keyed

@@ -84,6 +84,7 @@ func TestSearchFindsDespiteHowNamesAreWritten(t *testing.T) {
 			{"names swapped", "given_names=Patel&family_name=Muhammad&date_of_birth=2014-02-10", "Muhammad"},
 			{"day and month transposed", "given_names=William&family_name=Smith&date_of_birth=2011-05-01", "William"},
 			{"one day out", "given_names=William&family_name=Smith&date_of_birth=2011-01-06", "William"},
+			{"day of birth wrong (fallback keys)", "given_names=Muhammad&family_name=Patel&date_of_birth=2014-02-20", "Muhammad"},
 			{"Bill for William", "given_names=Bill&family_name=Smith&date_of_birth=2011-01-05", "William"},
 			{"family, dob, gender, postcode", "family_name=Khan&date_of_birth=2017-06-02&gender=male&postcode=B12 9QT&given_names=Jaydon", "Jaydon"},
 			{"given, dob, gender, postcode", "given_names=Amelia&date_of_birth=2015-03-14&gender=female&postcode=s101aa", "Amelia"},
