@@ -119,8 +119,12 @@ Run "contactpoint COMMAND --help" for a command's flags.
 
 func (m *Main) usage() string {
 	var b strings.Builder
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	return fmt.Sprintf(usageText, b.String())
 }

@@ -324,3 +324,33 @@ func TestGenIsDeterministic(t *testing.T) {
 		t.Errorf("gen --children 0: %v; want a usage error", err)
 	}
 }
+
+// TestHelpAligned: every command in the help is listed, and every summary
+// starts in one column however long the command's name.
+func TestHelpAligned(t *testing.T) {
+	out, _, err := runFull(t, "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	listed := 0
+	for _, line := range strings.Split(out, "\n") {
+		for _, c := range commands() {
+			if !strings.HasPrefix(line, "  "+c.name+"  ") {
+				continue
+			}
+			at := strings.Index(line, c.summary)
+			if col == -1 {
+				col = at
+			}
+			if at != col || at <= len(c.name)+2 {
+				t.Errorf("%q: summary at column %d; want %d, after the name", line, at, col)
+			}
+			listed++
+			break
+		}
+	}
+	if listed != len(commands()) {
+		t.Errorf("help lists %d commands; want %d:\n%s", listed, len(commands()), out)
+	}
+}
