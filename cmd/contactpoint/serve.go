@@ -61,11 +61,18 @@ func (m *Main) searchService() *search.Service {
 	return m.search
 }
 
-// calibrateDaily calibrates search (the directory's size and name
-// frequencies: search.Service.Calibrate) at start and then daily, until
-// ctx is done. Searches run uncalibrated until the first pass ends.
+// calibrateDaily reads the search index into memory
+// (store.WarmSearchIndex), then calibrates search (the directory's size and
+// name frequencies: search.Service.Calibrate) at start and then daily,
+// until ctx is done. Searches run uncalibrated until the first pass ends.
 func (m *Main) calibrateDaily(ctx context.Context) {
 	svc := m.searchService()
+	start := time.Now()
+	if keys, children, err := m.db.WarmSearchIndex(ctx); err != nil && ctx.Err() == nil {
+		m.logger.Error("read the search index into memory", "err", err)
+	} else if err == nil {
+		m.logger.Info("search index read into memory", "keys", keys, "children", children, "took", time.Since(start).Round(time.Millisecond).String())
+	}
 	for {
 		start := time.Now()
 		if err := svc.Calibrate(ctx); err != nil && ctx.Err() == nil {

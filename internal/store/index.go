@@ -592,3 +592,24 @@ func (db *DB) CountChildren(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM children`).Scan(&n)
 	return n, internal("store.CountChildren", err)
 }
+
+// WarmSearchIndex reads the two tables a search reads, the blocking keys
+// and the match data, from end to end once, so that their pages are in
+// the operating system's cache (and PostgreSQL's), as in a server that has
+// run a while, and returns how many rows each holds. Right after a bulk
+// load or a restart a search otherwise waits on the disk for pages no
+// search has read yet: at eleven million children the two tables are
+// about 7 GB, the whole database 41 GB. serve runs it at start, beside
+// calibration; a search does not wait for it.
+func (db *DB) WarmSearchIndex(ctx context.Context) (keys, children int64, err error) {
+	const op = "store.WarmSearchIndex"
+	if err := db.readQueryRow(ctx, `SELECT COUNT(*) FROM child_keys`).Scan(&keys); err != nil {
+		return 0, 0, internal(op, err)
+	}
+	// LENGTH reads each row's data, and with it every page of the table.
+	var size sql.NullInt64
+	if err := db.readQueryRow(ctx, `SELECT COUNT(*), SUM(LENGTH(data)) FROM child_match`).Scan(&children, &size); err != nil {
+		return 0, 0, internal(op, err)
+	}
+	return keys, children, nil
+}
