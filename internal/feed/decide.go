@@ -175,6 +175,15 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 		if g := v.Levels[match.FieldGiven]; d == match.Link && (g == match.GivenDisagree || g == match.GivenInitial) {
 			d = match.Review // a step-sibling sharing a birthday and a former name, say
 		}
+		if d == match.Link && sameSource && v.Levels[match.FieldIdentifier] != match.IDAgree &&
+			(v.Levels[match.FieldIdentifier] == match.IDDisagree || compactName(rec.GivenNames) != compactName(crec.GivenNames)) {
+			// The source already sent this child under another record ID:
+			// the same child again, or a twin. A duplicate repeats the
+			// record; twins' records differ in a given name (Sophie and
+			// Sophie Mabel, Teddy Alfie and Theodore: a million children
+			// had such pairs merged) or carry their own NHS number.
+			d, rule = match.Review, sameSourceTwinRule
+		}
 		if cd.Shielded && p >= model.ReviewThreshold {
 			shielded = true
 		}
@@ -262,6 +271,10 @@ const dominantRule = "several children link, and this one outweighs every other 
 // sameSourceRule explains a comparison weighed with the prior for a
 // duplicate within one source.
 const sameSourceRule = "the child already holds a record of this source: weighed as a duplicate within it, which sources rarely send"
+
+// sameSourceTwinRule explains a link held back because the child already
+// holds a record of the same source that differs from this one.
+const sameSourceTwinRule = "the child already holds a record of this source, and this one gives other given names or another identifier: a twin as likely as a duplicate"
 
 // explain records decision d against child, compared in v at probability p.
 func explain(model *match.Model, d match.Decision, child domain.ID, v match.Vector, p float64, rule string) *store.Explanation {

@@ -396,6 +396,47 @@ func TestDecideDuplicateWithinSource(t *testing.T) {
 	}
 }
 
+// TestDecideTwinWithinSource: a record whose source already sent the
+// candidate child under another record ID links only when it repeats the
+// child's given names (a duplicate) or its identifier agrees; a middle
+// name more or less, a nickname, or another NHS number may be a twin, and
+// waits for review. From another source the same record links.
+func TestDecideTwinWithinSource(t *testing.T) {
+	model := feed.ImportModel()
+	dob, err := domain.ParseDate("date_of_birth", "2018-08-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cand := func(given string, ids ...string) []store.ImportCandidate {
+		return []store.ImportCandidate{{Candidate: store.Candidate{ID: "A", MatchData: store.MatchData{GivenNames: given,
+			FamilyName: "Brown", DateOfBirth: dob, Gender: domain.GenderFemale, Postcodes: []string{"SW4 7UL"},
+			LACode: "E09000022", Identifiers: ids, Sources: []string{"health"}}}}}
+	}
+	rec := func(given string, ids ...string) match.Record {
+		return match.Record{GivenNames: given, FamilyName: "Brown", DateOfBirth: dob, Gender: domain.GenderFemale,
+			Postcodes: []string{"SW4 7UL"}, Identifiers: ids}
+	}
+	tests := []struct {
+		name, source string
+		rec          match.Record
+		cands        []store.ImportCandidate
+		want         match.Decision
+	}{
+		{"twin without her middle name", "health", rec("Sophie"), cand("Sophie Millie"), match.Review},
+		{"the same from another source", "education", rec("Sophie"), cand("Sophie Millie"), match.Link},
+		{"twin with her own NHS number", "health", rec("Sophie Millie", "nhs:2"), cand("Sophie Millie", "nhs:1"), match.Review},
+		{"a duplicate", "health", rec("Sophie Millie"), cand("Sophie Millie"), match.Link},
+		{"a duplicate with the NHS number", "health", rec("Sophie", "nhs:1"), cand("Sophie Millie", "nhs:1"), match.Link},
+		{"a nickname twin", "health", rec("Teddy Alfie"), cand("Theodore"), match.Review},
+	}
+	for _, tt := range tests {
+		o := feed.Decide(&model, tt.rec, tt.source, "E09000022", tt.cands, nil)
+		if o.Decision != tt.want {
+			t.Errorf("%s: got %v; want %v", tt.name, o.Decision, tt.want)
+		}
+	}
+}
+
 // TestImportNamesakesWithinSource: a first feed's namesakes born the same
 // day in two towns make two children (in one batch and across batches);
 // another source's record of one of them, at her address, joins her.
