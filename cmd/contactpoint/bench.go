@@ -154,12 +154,15 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	var lat []time.Duration
-	var first, tied, top3, asked, tooMany, idQueries, idWrongAbove, idOthers int
-	for _, q := range qs {
+	var names tally
+	var idQueries, idWrongAbove, idOthers int
+	wants := make([]domain.ID, len(qs)) // each query's child ("" when not one)
+	for qi, q := range qs {
 		want, err := m.db.ChildrenByIdentifier(ctx, domain.IdentifierSourceRecord, q.person)
 		if err != nil || len(want) != 1 {
 			continue
 		}
+		wants[qi] = want[0]
 		crit, err := search.ParseCriteria(q.names)
 		if err != nil || crit.Check() != nil {
 			continue
@@ -170,10 +173,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		asked++
-		if res.TooMany {
-			tooMany++
-		}
+		names.add(res, want[0])
 		if os.Getenv("CONTACTPOINT_BENCH_MISSES") != "" && (len(res.Results) == 0 || res.Results[0].ID != want[0]) {
 			got := "none"
 			if len(res.Results) > 0 {
@@ -183,20 +183,6 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 			if len(truth) == 1 {
 				fmt.Fprintf(m.Stderr, "miss: query %v; first %s (too many %v); truth %s %s %s\n", q.names, got, res.TooMany,
 					truth[0].GivenNames, truth[0].FamilyName, truth[0].DateOfBirth)
-			}
-		}
-		for i, r := range res.Results {
-			if r.ID == want[0] {
-				if i == 0 {
-					first++
-				} else if r.Score == res.Results[0].Score {
-					// Scored as the first: the query cannot tell them
-					// apart (two Simran Kaurs born the same day).
-					tied++
-				}
-				if i < 3 {
-					top3++
-				}
 			}
 		}
 		if q.withID == nil {
@@ -236,18 +222,15 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 			break
 		}
 	}
-	pct := func(n int) float64 { return 100 * float64(n) / float64(max(asked, 1)) }
 	fmt.Fprintf(out, "- quality: %d noisy queries (given name, family name, date of birth as the source wrote them): right child first %.2f%% "+
 		"(first or tied with the first's score %.2f%%), in top 3 %.2f%% (%d answered \"too many matches\")\n",
-		asked, pct(first), pct(first+tied), pct(top3), tooMany)
+		names.asked, names.pct(names.first), names.pct(names.first+names.tied), names.pct(names.top3), names.tooMany)
 
 	// The mixed set: each query in one of the minimum criteria's forms.
-	type tally struct{ asked, first, tied, top3, tooMany int }
 	var all tally
 	byForm := make([]tally, len(mixedForms))
-	for _, q := range qs {
-		want, err := m.db.ChildrenByIdentifier(ctx, domain.IdentifierSourceRecord, q.person)
-		if err != nil || len(want) != 1 {
+	for qi, q := range qs {
+		if wants[qi] == "" {
 			continue
 		}
 		crit, err := search.ParseCriteria(q.mixed)
@@ -260,36 +243,15 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := &byForm[q.form]
-		t.asked++
-		if res.TooMany {
-			t.tooMany++
-		}
-		for i, r := range res.Results {
-			if r.ID != want[0] {
-				continue
-			}
-			switch {
-			case i == 0:
-				t.first++
-			case r.Score == res.Results[0].Score:
-				t.tied++
-			}
-			if i < 3 {
-				t.top3++
-			}
-		}
+		byForm[q.form].add(res, wants[qi])
+		all.add(res, wants[qi])
 	}
-	for _, t := range byForm {
-		all.asked, all.first, all.tied, all.top3, all.tooMany = all.asked+t.asked, all.first+t.first, all.tied+t.tied, all.top3+t.top3, all.tooMany+t.tooMany
-	}
-	share := func(n, of int) float64 { return 100 * float64(n) / float64(max(of, 1)) }
 	fmt.Fprintf(out, "- quality, mixed set: %d noisy queries, each in one of the minimum criteria's forms in turn: right child first %.2f%% "+
 		"(first or tied %.2f%%), in top 3 %.2f%% (%d \"too many matches\")\n",
-		all.asked, share(all.first, all.asked), share(all.first+all.tied, all.asked), share(all.top3, all.asked), all.tooMany)
+		all.asked, all.pct(all.first), all.pct(all.first+all.tied), all.pct(all.top3), all.tooMany)
 	for i, t := range byForm {
 		fmt.Fprintf(out, "  - %s: %d queries, first %.2f%% (or tied %.2f%%), top 3 %.2f%%, %d too many\n",
-			mixedForms[i], t.asked, share(t.first, t.asked), share(t.first+t.tied, t.asked), share(t.top3, t.asked), t.tooMany)
+			mixedForms[i], t.asked, t.pct(t.first), t.pct(t.first+t.tied), t.pct(t.top3), t.tooMany)
 	}
 	fmt.Fprintf(out, "- with the exact NHS number or UPN added: %d queries, %d with a wrong child above the right one (%d more left out: the source wrote another child's identifier)\n",
 		idQueries, idWrongAbove, idOthers)
@@ -331,12 +293,12 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	}
 	var paths []string
 	var ids []string
-	for _, q := range qs {
+	for qi, q := range qs {
 		if crit, err := search.ParseCriteria(q.mixed); err == nil && crit.Check() == nil {
 			paths = append(paths, "/api/v1/children?"+q.mixed.Encode())
 		}
-		if w, _ := m.db.ChildrenByIdentifier(ctx, domain.IdentifierSourceRecord, q.person); len(w) == 1 {
-			ids = append(ids, string(w[0]))
+		if wants[qi] != "" {
+			ids = append(ids, string(wants[qi]))
 		}
 	}
 	get := func(path string) (time.Duration, error) {
@@ -493,6 +455,36 @@ func errorsJoin(a, b error) error {
 	}
 	return b
 }
+
+// tally counts where a query set's searches ranked the right child.
+type tally struct{ asked, first, tied, top3, tooMany int }
+
+// add counts one search's results, want being the right child.
+func (t *tally) add(res *search.Results, want domain.ID) {
+	t.asked++
+	if res.TooMany {
+		t.tooMany++
+	}
+	for i, r := range res.Results {
+		if r.ID != want {
+			continue
+		}
+		switch {
+		case i == 0:
+			t.first++
+		case r.Score == res.Results[0].Score:
+			// Scored as the first: the query cannot tell them apart
+			// (two Simran Kaurs born the same day).
+			t.tied++
+		}
+		if i < 3 {
+			t.top3++
+		}
+	}
+}
+
+// pct is n as a percentage of the searches asked.
+func (t *tally) pct(n int) float64 { return 100 * float64(n) / float64(max(t.asked, 1)) }
 
 // benchQuery is a noisy source record turned into search parameters.
 type benchQuery struct {
