@@ -278,8 +278,10 @@ func (o *TrainOptions) defaults() {
 // it: given names, family name, date of birth and postcode, normalised, and
 // the NHS number with the date of birth. Twins share all but the given
 // names; a record with no NHS number, or no postcode, has only the other
-// key. The keys are hashed (FNV-1a, 64 bits): a feed of eleven million
-// records keeps 22 million words, and a collision is one in 10^12.
+// key. The keys are hashed (FNV-1a, 64 bits) to keep the set small (a
+// feed of eleven million records holds up to 22 million of them, some
+// hundreds of MB); a record is taken for a repeat by a collision about
+// once in 10^12.
 func repeatKeys(r *Record) []uint64 {
 	var out []uint64
 	dob := strings.TrimSpace(r.DateOfBirth)
