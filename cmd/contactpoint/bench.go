@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,6 +155,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	var lat []time.Duration
+	var timed []timedQuery // each search's time and query, for CONTACTPOINT_BENCH_SLOW
 	var names tally
 	var idQueries, idWrongAbove, idOthers int
 	wants := make([]domain.ID, len(qs)) // each query's child ("" when not one)
@@ -170,6 +172,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		start := time.Now()
 		res, err := searcher.Search(uctx, crit)
 		lat = append(lat, time.Since(start))
+		timed = append(timed, timedQuery{lat[len(lat)-1], q.names})
 		if err != nil {
 			return err
 		}
@@ -240,6 +243,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		start := time.Now()
 		res, err := searcher.Search(uctx, crit)
 		lat = append(lat, time.Since(start))
+		timed = append(timed, timedQuery{lat[len(lat)-1], q.mixed})
 		if err != nil {
 			return err
 		}
@@ -255,6 +259,13 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(out, "- with the exact NHS number or UPN added: %d queries, %d with a wrong child above the right one (%d more left out: the source wrote another child's identifier)\n",
 		idQueries, idWrongAbove, idOthers)
+	if n, err := strconv.Atoi(m.Getenv("CONTACTPOINT_BENCH_SLOW")); err == nil && n > 0 {
+		// The slowest searches, to find what makes the tail.
+		slices.SortFunc(timed, func(a, b timedQuery) int { return int(b.took - a.took) })
+		for _, t := range timed[:min(n, len(timed))] {
+			fmt.Fprintf(m.Stderr, "slow: %s %s\n", t.took.Round(time.Microsecond), t.query.Encode())
+		}
+	}
 	p50, p99 := percentile(lat, 50), percentile(lat, 99)
 	fmt.Fprintf(out, "- one search inside the server (service call, audited; both sets): p50 %s, p99 %s\n", p50, p99)
 
@@ -454,6 +465,12 @@ func errorsJoin(a, b error) error {
 		return a
 	}
 	return b
+}
+
+// timedQuery is one search of the quality run and how long it took.
+type timedQuery struct {
+	took  time.Duration
+	query url.Values
 }
 
 // tally counts where a query set's searches ranked the right child.

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/contactpoint/contactpoint/internal/store/storetest"
 )
 
 // TestBenchSearchSmall runs the search benchmark end to end on a small
@@ -14,10 +19,37 @@ import (
 // it reports must be a real measurement (most queries find their child).
 func TestBenchSearchSmall(t *testing.T) {
 	dir := t.TempDir()
-	out, errOut, err := runFull(t, "bench", "search", "--db", "sqlite:"+filepath.Join(dir, "cp.db"), "--children", "2000",
-		"--queries", "200", "--duration", "1s", "--work", filepath.Join(dir, "work"))
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Now: storetest.NewClock().Now,
+		Getenv: func(k string) string {
+			switch k {
+			case "CONTACTPOINT_SECRET":
+				return testSecret
+			case "CONTACTPOINT_BENCH_SLOW":
+				return "3"
+			}
+			return ""
+		}}
+	err := m.Run(context.Background(), []string{"bench", "search", "--db", "sqlite:" + filepath.Join(dir, "cp.db"), "--children", "2000",
+		"--queries", "200", "--duration", "1s", "--work", filepath.Join(dir, "work")})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	out, errOut := stdout.String(), stderr.String()
 	if err != nil {
 		t.Fatalf("bench search: %v\n%s", err, errOut)
+	}
+	// CONTACTPOINT_BENCH_SLOW lists that many slowest searches, slowest first.
+	slow := regexp.MustCompile(`(?m)^slow: (\S+) \S*date_of_birth=`).FindAllStringSubmatch(errOut, -1)
+	if len(slow) != 3 {
+		t.Errorf("slowest searches listed: %d; want 3:\n%s", len(slow), errOut)
+	}
+	for i := 1; i < len(slow); i++ {
+		a, _ := time.ParseDuration(slow[i-1][1])
+		b, _ := time.ParseDuration(slow[i][1])
+		if b > a {
+			t.Errorf("slow searches not slowest first: %s before %s", slow[i-1][1], slow[i][1])
+		}
 	}
 	for _, want := range []string{"- load: 2000 children", "quality, mixed set", "family name, date of birth, gender, postcode:",
 		"HTTP on loopback (the mixed set)", "audit trail verified"} {
@@ -25,12 +57,12 @@ func TestBenchSearchSmall(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	m := regexp.MustCompile(`mixed set: (\d+) noisy queries.*right child first ([0-9.]+)%`).FindStringSubmatch(out)
-	if m == nil {
+	q := regexp.MustCompile(`mixed set: (\d+) noisy queries.*right child first ([0-9.]+)%`).FindStringSubmatch(out)
+	if q == nil {
 		t.Fatalf("no mixed-set quality line in:\n%s", out)
 	}
-	asked, _ := strconv.Atoi(m[1])
-	first, _ := strconv.ParseFloat(m[2], 64)
+	asked, _ := strconv.Atoi(q[1])
+	first, _ := strconv.ParseFloat(q[2], 64)
 	if asked < 150 || first < 90 {
 		t.Errorf("mixed set: %d queries, right child first %.2f%%; want at least 150 queries and 90%%", asked, first)
 	}
