@@ -155,6 +155,16 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	var timed []timedQuery // each search's time and query
+	var steps []string     // the current search's steps
+	tracing := false       // the current search is one search1 times
+	stepTimes := map[string][]time.Duration{}
+	searcher.Trace = func(step string, took time.Duration) {
+		if !tracing {
+			return
+		}
+		steps = append(steps, step+"="+took.Round(time.Microsecond).String())
+		stepTimes[step] = append(stepTimes[step], took)
+	}
 	// search1 runs one query of the quality run and times it; nil
 	// results for criteria below the minimum.
 	search1 := func(v url.Values) (*search.Results, error) {
@@ -162,9 +172,11 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		if err != nil || crit.Check() != nil {
 			return nil, nil
 		}
+		steps, tracing = nil, true
 		start := time.Now()
 		res, err := searcher.Search(uctx, crit)
-		timed = append(timed, timedQuery{time.Since(start), v})
+		tracing = false
+		timed = append(timed, timedQuery{time.Since(start), v, steps})
 		return res, err
 	}
 	var names tally
@@ -266,7 +278,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		// The slowest searches, to find what makes the tail.
 		slices.SortFunc(timed, func(a, b timedQuery) int { return int(b.took - a.took) })
 		for _, t := range timed[:min(n, len(timed))] {
-			fmt.Fprintf(m.Stderr, "slow: %s %s\n", t.took.Round(time.Microsecond), t.query.Encode())
+			fmt.Fprintf(m.Stderr, "slow: %s %s %s\n", t.took.Round(time.Microsecond), strings.Join(t.steps, " "), t.query.Encode())
 		}
 	}
 	lat := make([]time.Duration, len(timed))
@@ -275,6 +287,13 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	}
 	p50, p99 := percentile(lat, 50), percentile(lat, 99)
 	fmt.Fprintf(out, "- one search inside the server (service call, audited; both sets): p50 %s, p99 %s\n", p50, p99)
+	var byStep []string
+	for _, step := range []string{"candidates", "score", "flags", "audit"} {
+		if d := stepTimes[step]; len(d) > 0 {
+			byStep = append(byStep, fmt.Sprintf("%s %s / %s", step, percentile(d, 50), percentile(d, 99)))
+		}
+	}
+	fmt.Fprintf(out, "  - by step, p50 / p99: %s\n", strings.Join(byStep, ", "))
 
 	// Over HTTP on loopback: sign in, then concurrent searches.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -478,6 +497,7 @@ func errorsJoin(a, b error) error {
 type timedQuery struct {
 	took  time.Duration
 	query url.Values
+	steps []string // "step=duration", from search.Service.Trace
 }
 
 // tally counts where a query set's searches ranked the right child.
