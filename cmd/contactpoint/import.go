@@ -84,6 +84,9 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if s.Settled > 0 {
+		fmt.Fprintf(m.Stderr, "linked %d records held earlier for want of a local authority: later records made their child\n", s.Settled)
+	}
 	fmt.Fprintln(m.Stdout, s.String())
 	return nil
 }

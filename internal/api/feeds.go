@@ -50,6 +50,7 @@ type BatchSummary struct {
 	Linked          int             `json:"linked"`
 	Created         int             `json:"created"`
 	Review          int             `json:"review"`
+	Settled         int             `json:"settled,omitempty"`
 	Errors          []BatchRowError `json:"errors"`
 	Warnings        []BatchRowError `json:"warnings"`
 	ErrorsOmitted   int             `json:"errors_omitted,omitempty"`
@@ -223,7 +224,7 @@ func checkLines(body []byte) error {
 // batchSummary is the answer for an import's summary.
 func batchSummary(id string, s *feed.Summary) *BatchSummary {
 	out := &BatchSummary{BatchID: id, Read: s.Read, Accepted: s.Accepted, Rejected: s.Rejected,
-		Linked: s.Linked, Created: s.Created, Review: s.Review,
+		Linked: s.Linked, Created: s.Created, Review: s.Review, Settled: s.Settled,
 		Errors: []BatchRowError{}, Warnings: []BatchRowError{}}
 	for _, e := range s.Errors {
 		if len(out.Errors) == maxFeedMessages {

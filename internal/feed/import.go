@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -46,9 +47,14 @@ type Importer struct {
 // existing child (Updated of them newer versions of records already
 // linked); Created records that made a new child; Review records held for
 // a data manager; Unchanged records received before with the same content.
+//
+// Settled counts records that earlier imports (of any source) held for
+// want of a local authority and that this import's end linked, because a
+// later record made their child.
 type Summary struct {
 	Read, Accepted, Rejected                    int
 	Linked, Created, Review, Unchanged, Updated int
+	Settled                                     int
 	Warnings                                    []Warning
 	Errors                                      []*RowError
 }
@@ -189,7 +195,94 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return s, err
 	}
-	return s, flush()
+	if err := flush(); err != nil {
+		return s, err
+	}
+	return s, im.settleHeld(ctx, &model, nm, &s)
+}
+
+// settledRule explains a link made when a record held for want of a local
+// authority was looked at again.
+const settledRule = "held for want of a local authority until a later record made the child"
+
+// errNoneSettled rolls back a batch of settleHeld that linked nothing.
+var errNoneSettled = errors.New("feed: no held record settled")
+
+// settleHeld looks again at the records of every source held for want of
+// a local authority: a record naming none that matches nobody cannot make
+// a child, but a later feed (a GP's, a school's) may have made its child
+// since. Each that now links (by the same decision as any record) is
+// linked; the rest stay held. A batch per source and 500 records, like an
+// import's.
+func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, s *Summary) error {
+	held, err := im.DB.HeldFor(ctx, ReasonNoLA)
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	limit := im.MaxCandidates
+	if limit <= 0 {
+		limit = 50
+	}
+	sources := make([]string, 0, len(held))
+	for src := range held {
+		sources = append(sources, src)
+	}
+	slices.Sort(sources)
+	for _, src := range sources {
+		hashes := held[src]
+		for start := 0; start < len(hashes); start += 500 {
+			part := hashes[start:min(start+500, len(hashes))]
+			settled := 0
+			err := im.DB.ImportBatch(ctx, src, im.Precedence, func(b *store.Batch) (map[string]any, error) {
+				settled = 0
+				for _, h := range part {
+					r, err := b.Held(h)
+					if domain.ErrorCode(err) == domain.ENotFound {
+						continue
+					}
+					if err != nil {
+						return nil, err
+					}
+					mrec := matchRecord(r)
+					cands, err := b.Candidates(match.QueryKeys(mrec), limit)
+					if err != nil {
+						return nil, err
+					}
+					notMatch, err := b.NotMatched(h)
+					if err != nil {
+						return nil, err
+					}
+					o := decide(model, mrec, src, r.Child.LACode, cands, notMatch, nm)
+					if o.Decision != match.Link {
+						continue
+					}
+					r.Explanation = o.Explanation
+					r.Explanation.Model = nm.model
+					if r.Explanation.Rule == "" {
+						r.Explanation.Rule = settledRule
+					} else {
+						r.Explanation.Rule = settledRule + "; " + r.Explanation.Rule
+					}
+					if err := b.Link(r, o.ChildID); err != nil {
+						return nil, err
+					}
+					settled++
+				}
+				if settled == 0 {
+					return nil, errNoneSettled // nothing to write or audit
+				}
+				return map[string]any{"held": len(part), "settled": settled, "reason": ReasonNoLA}, nil
+			})
+			if errors.Is(err, errNoneSettled) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			s.Settled += settled
+		}
+	}
+	return nil
 }
 
 // prepared is one row of the feed made ready for its batch: a record, or

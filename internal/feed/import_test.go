@@ -490,3 +490,60 @@ func TestImportMoveTransfers(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSettlesHeld: a record naming no local authority that matches
+// nobody is held; when a later feed makes its child, the end of that
+// import links it (with the rule in its explanation) and closes its review
+// item, and leaves held what still matches nobody. Importing the same feed
+// again settles nothing more.
+func TestImportSettlesHeld(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		ctx := context.Background()
+		s := e.load("benefits", "b.csv", header+
+			"B1,Ruby May,Clarke,female,2016-05-14,9 Mill Lane,Leeds,LS6 2AB,,\n"+
+			"B2,Jack,Clarke,male,2013-08-02,9 Mill Lane,Leeds,LS6 2AB,,\n")
+		if got, want := countsOf(s), (counts{read: 2, accepted: 2, review: 2}); got != want || s.Settled != 0 {
+			t.Fatalf("benefits: got %+v, settled %d; want %+v, none settled", got, s.Settled, want)
+		}
+		h := header + "H1,Ruby May,Clarke,female,2016-05-14,9 Mill Lane,Leeds,LS6 2AB,,E08000035\n"
+		s = e.load("health", "h.csv", h)
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, created: 1}); got != want || s.Settled != 1 {
+			t.Fatalf("health: got %+v, settled %d; want %+v, 1 settled", got, s.Settled, want)
+		}
+		l := e.links()
+		if l[recKey{"benefits", "B1"}] == "" || l[recKey{"benefits", "B1"}] != l[recKey{"health", "H1"}] {
+			t.Errorf("benefits B1 on %q; want health H1's child %q", l[recKey{"benefits", "B1"}], l[recKey{"health", "H1"}])
+		}
+		if l[recKey{"benefits", "B2"}] != "" {
+			t.Errorf("benefits B2 (Jack, whom no feed has made) on %q; want still held", l[recKey{"benefits", "B2"}])
+		}
+		var expl string
+		err := e.db.ExportLinks(ctx, "benefits", &domain.AuditEntry{UserID: "test"}, func(sl store.SourceLink) error {
+			if sl.RecordID == "B1" {
+				expl = sl.Explanation
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(expl, "held for want of a local authority") || !strings.Contains(expl, `"decision":"link"`) {
+			t.Errorf("B1's explanation %s; want a link naming the rule", expl)
+		}
+		held, err := e.db.HeldFor(ctx, feed.ReasonNoLA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := held["benefits"]; len(got) != 1 || len(held) != 1 {
+			t.Errorf("open items held for no authority: %v; want B2's alone", held)
+		}
+		s = e.load("health", "h.csv", h)
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, unchanged: 1}); got != want || s.Settled != 0 {
+			t.Errorf("health again: got %+v, settled %d; want %+v, none settled", got, s.Settled, want)
+		}
+		if e.children() != 1 {
+			t.Errorf("%d children; want 1", e.children())
+		}
+	})
+}

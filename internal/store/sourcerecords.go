@@ -1212,3 +1212,40 @@ func (db *DB) ChildCount(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM children WHERE merged_into = ''`).Scan(&n)
 	return n, internal("store.ChildCount", err)
 }
+
+// HeldFor returns, by source, the record hashes of the open review items
+// held for reason, oldest first: the importer looks again at records held
+// for want of a local authority once later feeds may have made their
+// child.
+func (db *DB) HeldFor(ctx context.Context, reason string) (map[string][]string, error) {
+	const op = "store.HeldFor"
+	rows, err := db.write.QueryContext(ctx, `SELECT source, record_hash FROM review_items
+		WHERE decided_at = '' AND reason = $1 ORDER BY source, created_at, id`, reason)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var source, hash string
+		if err := rows.Scan(&source, &hash); err != nil {
+			return nil, internal(op, err)
+		}
+		out[source] = append(out[source], hash)
+	}
+	return out, internal(op, rows.Err())
+}
+
+// Held reads back a record of the batch's source that is held for review,
+// as the importer stored it; ENotFound when the source holds no such
+// record or the record is no longer held.
+func (b *Batch) Held(hash string) (*SourceRecord, error) {
+	r, err := b.tx.storedRecord(b.ctx, b.source, hash)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RecordReview {
+		return nil, domain.Errorf(domain.ENotFound, "source record is %s, not held for review", r.Status)
+	}
+	return r, nil
+}
