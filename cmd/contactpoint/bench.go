@@ -154,6 +154,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	fmt.Fprintf(out, "- calibrated in %s: %d children, prior %.3g, exact names weighed by frequency: %v\n",
 		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
+	read0 := diskRead()
 	var timed []timedQuery // each search's time and query
 	var steps []string     // the current search's steps
 	tracing := false       // the current search is one search1 times
@@ -294,6 +295,11 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Fprintf(out, "  - by step, p50 / p99: %s\n", strings.Join(byStep, ", "))
+	if read := diskRead(); read >= 0 && read0 >= 0 {
+		// Pages the operating system's cache did not hold: a search that
+		// waits on the disk is slow whatever its query.
+		fmt.Fprintf(out, "  - read from disk during these searches: %.1f MiB (%d searches)\n", float64(read-read0)/(1<<20), len(timed))
+	}
 
 	// Over HTTP on loopback: sign in, then concurrent searches.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -667,6 +673,25 @@ func procStatus(key string) string {
 		}
 	}
 	return "?"
+}
+
+// diskRead is what this process has read from the disk so far, in bytes
+// (read_bytes of /proc/self/io: reads the page cache served do not count);
+// -1 where the system does not say.
+func diskRead() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "read_bytes:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err == nil {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 func cpuModel() string {
