@@ -155,6 +155,8 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		time.Since(calStart).Round(time.Millisecond), counted, prior, *tf)
 	uctx := domain.NewContextWithUser(ctx, bu)
 	read0 := diskRead()
+	reclaim0, compact0 := kernelStalls()
+	faults0 := majorFaults()
 	var timed []timedQuery // each search's time and query
 	var steps []string     // the current search's steps
 	tracing := false       // the current search is one search1 times
@@ -299,6 +301,15 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		// Pages the operating system's cache did not hold: a search that
 		// waits on the disk is slow whatever its query.
 		fmt.Fprintf(out, "  - read from disk during these searches: %.1f MiB (%d searches)\n", float64(read-read0)/(1<<20), len(timed))
+	}
+	if reclaim, compact := kernelStalls(); reclaim >= 0 && compact >= 0 && reclaim0 >= 0 && compact0 >= 0 {
+		// A process that waits for the kernel to free or compact memory
+		// stops for tens of milliseconds, whatever step it is in.
+		fmt.Fprintf(out, "  - the machine's memory stalls meanwhile (/proc/vmstat): %d direct reclaims, %d compactions\n",
+			reclaim-reclaim0, compact-compact0)
+	}
+	if faults := majorFaults(); faults >= 0 && faults0 >= 0 {
+		fmt.Fprintf(out, "  - this process's major page faults meanwhile: %d\n", faults-faults0)
 	}
 
 	// Over HTTP on loopback: sign in, then concurrent searches.
@@ -560,7 +571,6 @@ var mixedForms = []string{
 // sampleQueries draws up to n records from the health and education
 // extracts (they carry identifiers) and pairs each with its person.
 func sampleQueries(dir string, n int, seed uint64) ([]benchQuery, error) {
-	truth := map[string]string{}
 	f, err := os.Open(filepath.Join(dir, "truth.csv"))
 	if err != nil {
 		return nil, err
@@ -569,8 +579,15 @@ func sampleQueries(dir string, n int, seed uint64) ([]benchQuery, error) {
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
 	r.ReuseRecord = true
 	rng := rand.New(rand.NewPCG(seed, 7))
-	// Keep roughly 3n candidate records by sampling truth rows.
-	var total int
+	// A uniform sample of 3n health and education records (reservoir
+	// sampling), whatever the directory's size: the benchmark's own memory
+	// must not crowd the server it measures (a sample that grew with the
+	// directory held 760 MiB at eleven million children, and under the
+	// server's soft memory limit the collector then ran without pause).
+	type pick struct{ record, person string }
+	keep := 3 * n
+	sample := make([]pick, 0, keep)
+	seen := 0
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -582,10 +599,17 @@ func sampleQueries(dir string, n int, seed uint64) ([]benchQuery, error) {
 		if row[0] != "health" && row[0] != "education" {
 			continue
 		}
-		total++
-		if rng.IntN(1000) < 30 || len(truth) < 3*n {
-			truth[row[0]+"/"+row[1]] = row[2]
+		seen++
+		p := pick{row[0] + "/" + row[1], row[2]}
+		if len(sample) < keep {
+			sample = append(sample, p)
+		} else if j := rng.IntN(seen); j < keep {
+			sample[j] = p
 		}
+	}
+	truth := make(map[string]string, len(sample))
+	for _, p := range sample {
+		truth[p.record] = p.person
 	}
 	var out []benchQuery
 	for _, src := range []string{"health", "education"} {
@@ -632,7 +656,7 @@ func sampleQueries(dir string, n int, seed uint64) ([]benchQuery, error) {
 	}
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	if len(out) > n {
-		out = out[:n]
+		out = slices.Clone(out[:n]) // let the rest go
 	}
 	for i := range out {
 		q := &out[i]
@@ -692,6 +716,53 @@ func diskRead() int64 {
 		}
 	}
 	return -1
+}
+
+// kernelStalls is how often, so far and on the whole machine, a process
+// waited for the kernel to free memory itself (direct reclaim) or to
+// compact it (/proc/vmstat); -1 where the system does not say.
+func kernelStalls() (reclaim, compact int64) {
+	reclaim, compact = -1, -1
+	b, err := os.ReadFile("/proc/vmstat")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, v, ok := strings.Cut(line, " ")
+		n, err := strconv.ParseInt(v, 10, 64)
+		if !ok || err != nil {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(name, "allocstall_"):
+			reclaim = max(reclaim, 0) + n
+		case name == "compact_stall":
+			compact = n
+		}
+	}
+	return
+}
+
+// majorFaults is how many times this process has waited for the disk to
+// page in memory it touched (majflt in /proc/self/stat: its own program
+// text, for one, when the page cache evicted it); -1 where the system
+// does not say.
+func majorFaults() int64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The fields after the command name, which is in parentheses.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 10 {
+		return -1
+	}
+	n, err := strconv.ParseInt(f[9], 10, 64) // majflt, the 12th field
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func cpuModel() string {

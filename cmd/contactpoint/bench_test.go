@@ -53,7 +53,7 @@ func TestBenchSearchSmall(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"- load: 2000 children", "quality, mixed set", "family name, date of birth, gender, postcode:",
-		"HTTP on loopback (the mixed set)", "audit trail verified", "by step, p50 / p99: candidates ", "read from disk during these searches: "} {
+		"HTTP on loopback (the mixed set)", "audit trail verified", "by step, p50 / p99: candidates ", "read from disk during these searches: ", "memory stalls meanwhile"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
