@@ -170,6 +170,15 @@ func (s *Service) Search(ctx context.Context, c Criteria) (*Results, error) {
 	return res, nil
 }
 
+// candidates reads the candidates holding keys, with the children table's
+// flags when flagged.
+func (s *Service) candidates(ctx context.Context, keys []string, flagged bool) ([]store.Candidate, error) {
+	if flagged {
+		return s.DB.Candidates(ctx, keys, s.CandidateLimit)
+	}
+	return s.DB.SearchCandidates(ctx, keys, s.CandidateLimit)
+}
+
 // trace reports the time since start as step's when s.Trace is set.
 func (s *Service) trace(step string, start time.Time) {
 	if s.Trace != nil {
@@ -220,11 +229,12 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		}
 		cands, err = s.DB.MatchDataOf(ctx, dedupe(ids))
 	default:
-		// The index alone: the flags are read below for the few
-		// candidates that pass the threshold.
+		// The index alone, and the flags read below for the few
+		// candidates that pass the threshold, unless the store reads
+		// them with the candidates for less.
 		keys, fallback = match.SplitFallback(match.QueryKeys(q))
-		cands, err = s.DB.SearchCandidates(ctx, keys, s.CandidateLimit)
-		flagged = false
+		flagged = s.DB.CandidatesCarryFlags()
+		cands, err = s.candidates(ctx, keys, flagged)
 	}
 	if err != nil {
 		return nil, err
@@ -245,7 +255,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		// Nobody found: the date of birth may be wrong beyond the
 		// variants the first keys try.
 		start = time.Now()
-		cands, err = s.DB.SearchCandidates(ctx, append(keys, fallback...), s.CandidateLimit)
+		cands, err = s.candidates(ctx, append(keys, fallback...), flagged)
 		if err != nil {
 			return nil, err
 		}
