@@ -687,35 +687,37 @@ func percentile(d []time.Duration, p int) time.Duration {
 }
 
 func procStatus(key string) string {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return "?"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, key+":"); ok {
-			return strings.TrimSpace(v)
-		}
+	if v, ok := procValue("/proc/self/status", key+":"); ok {
+		return v
 	}
 	return "?"
+}
+
+// procValue returns what follows prefix on the first line of the /proc
+// file that starts with it, trimmed.
+func procValue(file, prefix string) (string, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
 }
 
 // diskRead is what this process has read from the disk so far, in bytes
 // (read_bytes of /proc/self/io: reads the page cache served do not count);
 // -1 where the system does not say.
 func diskRead() int64 {
-	b, err := os.ReadFile("/proc/self/io")
-	if err != nil {
+	v, ok := procValue("/proc/self/io", "read_bytes:")
+	n, err := strconv.ParseInt(v, 10, 64)
+	if !ok || err != nil {
 		return -1
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "read_bytes:"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err == nil {
-				return n
-			}
-		}
-	}
-	return -1
+	return n
 }
 
 // kernelStalls is how often, so far and on the whole machine, a process
