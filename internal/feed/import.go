@@ -49,8 +49,8 @@ type Importer struct {
 // a data manager; Unchanged records received before with the same content.
 //
 // Settled counts records that earlier imports (of any source) held for
-// want of a local authority and that this import's end linked, because a
-// later record made their child.
+// want of a local authority and that this import's end linked, because
+// the import made their child.
 type Summary struct {
 	Read, Accepted, Rejected                    int
 	Linked, Created, Review, Unchanged, Updated int
@@ -198,6 +198,11 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err := flush(); err != nil {
 		return s, err
 	}
+	if s.Created == 0 {
+		// No new child for a held record to be: the look again would
+		// cost a batch of small feeds a candidate query per held record.
+		return s, nil
+	}
 	return s, im.settleHeld(ctx, &model, nm, &s)
 }
 
@@ -211,7 +216,7 @@ var errNoneSettled = errors.New("feed: no held record settled")
 // settleHeld looks again at the records of every source held for want of
 // a local authority: a record naming none that matches nobody cannot make
 // a child, but a later feed (a GP's, a school's) may have made its child
-// since. Each that now links (by the same decision as any record) is
+// since. Import runs it when it made children. Each that now links (by the same decision as any record) is
 // linked; the rest stay held. A batch per source and 500 records, like an
 // import's.
 func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, s *Summary) error {

@@ -256,7 +256,7 @@ func (db *DB) chainAudit(e *domain.AuditEntry, detail string, seq int64, prev st
 // however many entries the group holds: BEGIN and the head read and
 // locked, then the entries, the new head and COMMIT, each pair sent as
 // one pipeline (pgx.Batch). A search waits for its entry's commit, and the
-// seven round trips of a group of two were most of what an audited search
+// six round trips of a group of two were most of what an audited search
 // cost PostgreSQL beyond its queries (docs/benchmarks.md).
 func (db *DB) appendAuditsPipelined(ctx context.Context, group []*auditReq) error {
 	conn, err := db.write.Conn(ctx)
