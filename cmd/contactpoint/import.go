@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/feed"
@@ -69,6 +70,17 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if bar != nil {
 		im.Progress = bar.read
 		bar.run()
+	}
+	if p := m.Getenv("CONTACTPOINT_IMPORT_CPUPROFILE"); p != "" {
+		// A CPU profile of the import, for finding where the time goes.
+		pf, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); pf.Close() }()
 	}
 	s, err := im.Import(ctx, r)
 	if bar != nil {

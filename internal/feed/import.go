@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -130,14 +131,19 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		size = 2000
 	}
 	batch := make([]pending, 0, size)
+	// Records held for review that children made by this import may be
+	// the child of (settleHeld).
+	held := map[store.HeldRecord]bool{}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		var c Summary
+		var met []store.HeldRecord
 		err := im.DB.ImportBatch(ctx, im.Source, im.Precedence, func(b *store.Batch) (map[string]any, error) {
 			c = Summary{}
-			if err := im.batch(b, &model, nm, batch, &c); err != nil {
+			var err error
+			if met, err = im.batch(b, &model, nm, batch, &c); err != nil {
 				return nil, err
 			}
 			return map[string]any{"records": len(batch), "linked": c.Linked, "created": c.Created,
@@ -145,6 +151,9 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		})
 		if err != nil {
 			return err
+		}
+		for _, h := range met {
+			held[h] = true
 		}
 		s.Linked += c.Linked
 		s.Created += c.Created
@@ -198,50 +207,59 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err := flush(); err != nil {
 		return s, err
 	}
-	if s.Created == 0 {
-		// No new child for a held record to be: the look again would
-		// cost a batch of small feeds a candidate query per held record.
-		return s, nil
-	}
-	return s, im.settleHeld(ctx, &model, nm, &s)
+	return s, im.settleHeld(ctx, &model, nm, held, &s)
 }
 
-// settledRule explains a link made when a record held for want of a local
-// authority was looked at again.
-const settledRule = "held for want of a local authority until a later record made the child"
+// settledRule explains a link made when a held record was looked at
+// again, by the reason it was held.
+func settledRule(reason string) string {
+	switch reason {
+	case ReasonNoLA:
+		return "held for want of a local authority until a later record made the child"
+	default:
+		return "held as " + reason + " until a later record made the child"
+	}
+}
 
 // errNoneSettled rolls back a batch of settleHeld that linked nothing.
 var errNoneSettled = errors.New("feed: no held record settled")
 
-// settleHeld looks again at the records of every source held for want of
-// a local authority: a record naming none that matches nobody cannot make
-// a child, but a later feed (a GP's, a school's) may have made its child
-// since. Import runs it when it made children. Each that now links (by the same decision as any record) is
-// linked; the rest stay held. A batch per source and 500 records, like an
-// import's.
-func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, s *Summary) error {
-	held, err := im.DB.HeldFor(ctx, ReasonNoLA)
-	if err != nil || len(held) == 0 {
-		return err
+// settleHeld looks again at the held records (of any source) that children
+// this import made may be the child of: those filed under one of the new
+// children's blocking keys. A record naming no local authority that
+// matches nobody cannot make a child, and a twin's record that arrives
+// before its own child is made waits beside the other twin as a possible
+// match; a later feed (a GP's, a school's) may make that child. Each that
+// now links (by the same decision as any record, against every candidate
+// now there) is linked; the rest stay held. A batch per source and 500
+// records, like an import's.
+func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, held map[store.HeldRecord]bool, s *Summary) error {
+	if len(held) == 0 {
+		return nil
 	}
+	bySource := map[string][]store.HeldRecord{}
+	for h := range held {
+		bySource[h.Source] = append(bySource[h.Source], h)
+	}
+	sources := make([]string, 0, len(bySource))
+	for src := range bySource {
+		sources = append(sources, src)
+	}
+	slices.Sort(sources)
 	limit := im.MaxCandidates
 	if limit <= 0 {
 		limit = 50
 	}
-	sources := make([]string, 0, len(held))
-	for src := range held {
-		sources = append(sources, src)
-	}
-	slices.Sort(sources)
 	for _, src := range sources {
-		hashes := held[src]
-		for start := 0; start < len(hashes); start += 500 {
-			part := hashes[start:min(start+500, len(hashes))]
+		recs := bySource[src]
+		slices.SortFunc(recs, func(a, b store.HeldRecord) int { return strings.Compare(a.Hash, b.Hash) })
+		for start := 0; start < len(recs); start += 500 {
+			part := recs[start:min(start+500, len(recs))]
 			settled := 0
 			err := im.DB.ImportBatch(ctx, src, im.Precedence, func(b *store.Batch) (map[string]any, error) {
 				settled = 0
 				for _, h := range part {
-					r, err := b.Held(h)
+					r, err := b.Held(h.Hash)
 					if domain.ErrorCode(err) == domain.ENotFound {
 						continue
 					}
@@ -253,7 +271,7 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 					if err != nil {
 						return nil, err
 					}
-					notMatch, err := b.NotMatched(h)
+					notMatch, err := b.NotMatched(h.Hash)
 					if err != nil {
 						return nil, err
 					}
@@ -264,9 +282,9 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 					r.Explanation = o.Explanation
 					r.Explanation.Model = nm.model
 					if r.Explanation.Rule == "" {
-						r.Explanation.Rule = settledRule
+						r.Explanation.Rule = settledRule(h.Reason)
 					} else {
-						r.Explanation.Rule = settledRule + "; " + r.Explanation.Rule
+						r.Explanation.Rule = settledRule(h.Reason) + "; " + r.Explanation.Rule
 					}
 					if err := b.Link(r, o.ChildID); err != nil {
 						return nil, err
@@ -276,7 +294,7 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 				if settled == 0 {
 					return nil, errNoneSettled // nothing to write or audit
 				}
-				return map[string]any{"held": len(part), "settled": settled, "reason": ReasonNoLA}, nil
+				return map[string]any{"held": len(part), "settled": settled}, nil
 			})
 			if errors.Is(err, errNoneSettled) {
 				continue
@@ -415,14 +433,16 @@ func matchRecord(r *store.SourceRecord) match.Record {
 }
 
 // batch handles one batch's records inside its transaction.
-func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []pending, c *Summary) error {
+// It returns the held records that the children it made may be the
+// child of (Batch.HeldMeeting), for settleHeld.
+func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []pending, c *Summary) ([]store.HeldRecord, error) {
 	hashes := make([]string, len(recs))
 	for i := range recs {
 		hashes[i] = recs[i].rec.Hash
 	}
 	stored, err := b.Lookup(hashes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	limit := im.MaxCandidates
 	if limit <= 0 {
@@ -433,6 +453,7 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 	// children.
 	var keysets [][]string
 	var updated []domain.ID
+	var made []string // the blocking keys of the children made
 	for i := range recs {
 		st, seen := stored[recs[i].rec.Hash]
 		switch {
@@ -447,12 +468,12 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 	}
 	if len(keysets) > 0 {
 		if err := b.PrefetchCandidates(keysets, limit); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(updated) > 0 {
 		if err := b.PrefetchChildren(updated); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for i := range recs {
@@ -464,23 +485,28 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 			continue
 		case seen && st.Status == store.RecordLinked:
 			if err := b.Link(r, st.ChildID); err != nil {
-				return fmt.Errorf("line %d: %w", recs[i].line, err)
+				return nil, fmt.Errorf("line %d: %w", recs[i].line, err)
 			}
 			c.Linked++
 			c.Updated++
 		default:
-			if err := im.place(b, model, nm, &recs[i], seen, limit, c); err != nil {
-				return fmt.Errorf("line %d: %w", recs[i].line, err)
+			if err := im.place(b, model, nm, &recs[i], seen, limit, c, &made); err != nil {
+				return nil, fmt.Errorf("line %d: %w", recs[i].line, err)
 			}
 		}
 		stored[r.Hash] = store.Stored{ChildID: r.ChildID, Status: r.Status, ContentHash: r.ContentHash}
 	}
-	return nil
+	if len(made) == 0 {
+		return nil, nil
+	}
+	slices.Sort(made)
+	return b.HeldMeeting(slices.Compact(made))
 }
 
 // place matches a record that is new, or was held for review and has
 // changed, and links it, creates a child or holds it.
-func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pending, seen bool, limit int, c *Summary) error {
+// The blocking keys of a child it makes are added to made.
+func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pending, seen bool, limit int, c *Summary, made *[]string) error {
 	r := p.rec
 	cands, err := b.Candidates(p.keys, limit)
 	if err != nil {
@@ -508,6 +534,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 				c.Created++
 				nm.add(r.Child.GivenNames)
 				nm.created[r.ChildID] = true
+				*made = append(*made, match.Keys(p.mrec)...)
 			}
 			return err
 		}
@@ -517,7 +544,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 	}
 	c.Review++
 	r.Explanation = &store.Explanation{Decision: match.Review.String(), Rule: o.Reason, Model: nm.model}
-	it := &store.ReviewItem{Reason: o.Reason, Candidates: o.Candidates}
+	it := &store.ReviewItem{Reason: o.Reason, Candidates: o.Candidates, Keys: p.keys}
 	if r.Child.LACode == "" {
 		for _, cd := range cands {
 			if cd.ID == firstID(o.Candidates) {

@@ -547,3 +547,49 @@ func TestImportSettlesHeld(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSettlesTwinHeld: a twin's record that arrives while only the
+// other twin is in the directory is held as a possible match (a spelling
+// of one name, which parents also give twins); when a later feed makes
+// her own child, the end of that import links the held record to her, not
+// to her twin, and says why.
+func TestImportSettlesTwinHeld(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		s := e.load("benefits", "b.csv", header+
+			"B1,Millie,Evans,female,2017-10-22,3 Tees Road,Middlesbrough,TS3 8BD,,E06000002\n"+
+			"B2,Mollie Aurora,Evans,female,2017-10-22,3 Tees Road,Middlesbrough,TS3 8BD,,E06000002\n")
+		if got, want := countsOf(s), (counts{read: 2, accepted: 2, created: 1, review: 1}); got != want {
+			t.Fatalf("benefits: got %+v; want %+v (Mollie held beside her twin)", got, want)
+		}
+		s = e.load("health", "h.csv", header+
+			"H1,Millie,Evans,female,2017-10-22,3 Tees Road,Middlesbrough,TS3 8BD,9434765919,E06000002\n"+
+			"H2,Mollie Aurora,Evans,female,2017-10-22,3 Tees Road,Middlesbrough,TS3 8BD,4010232137,E06000002\n")
+		if got, want := countsOf(s), (counts{read: 2, accepted: 2, linked: 1, created: 1}); got != want || s.Settled != 1 {
+			t.Fatalf("health: got %+v, settled %d; want %+v, 1 settled", got, s.Settled, want)
+		}
+		l := e.links()
+		if l[recKey{"benefits", "B2"}] == "" || l[recKey{"benefits", "B2"}] != l[recKey{"health", "H2"}] {
+			t.Errorf("benefits B2 (Mollie) on %q; want her GP record's child %q", l[recKey{"benefits", "B2"}], l[recKey{"health", "H2"}])
+		}
+		if l[recKey{"benefits", "B1"}] == l[recKey{"benefits", "B2"}] {
+			t.Errorf("twins Millie and Mollie on one child %q", l[recKey{"benefits", "B1"}])
+		}
+		var expl string
+		err := e.db.ExportLinks(context.Background(), "benefits", &domain.AuditEntry{UserID: "test"}, func(sl store.SourceLink) error {
+			if sl.RecordID == "B2" {
+				expl = sl.Explanation
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(expl, "held as possible match until a later record made the child") {
+			t.Errorf("B2's explanation %s; want the rule that settled it", expl)
+		}
+		if e.children() != 2 {
+			t.Errorf("%d children; want the twins", e.children())
+		}
+	})
+}

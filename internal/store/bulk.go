@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"runtime"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
 	"github.com/contactpoint/contactpoint/internal/match"
@@ -157,35 +160,8 @@ func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 		}
 	}
 	b.hits = make(map[string][]domain.ID, len(all))
-	for start := 0; start < len(all); start += 500 {
-		part := all[start:min(start+500, len(all))]
-		var q strings.Builder
-		args := make([]any, 0, len(part))
-		q.WriteString(`SELECT key, child_id FROM child_keys WHERE key IN (`)
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(b.tx.db.dialect.param(i + 1))
-			args = append(args, k)
-		}
-		q.WriteString(")")
-		rows, err := b.tx.QueryContext(b.ctx, q.String(), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var k, id string
-			if err := rows.Scan(&k, &id); err != nil {
-				rows.Close()
-				return err
-			}
-			b.hits[k] = append(b.hits[k], domain.ID(id))
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	if err := b.readKeys(all); err != nil {
+		return err
 	}
 	b.log = &indexLog{added: map[string][]domain.ID{}, dropped: map[string]map[domain.ID]bool{}, data: map[domain.ID]*MatchData{}}
 	b.ctx = context.WithValue(b.ctx, indexLogKey{}, b.log)
@@ -208,10 +184,8 @@ func (b *Batch) PrefetchCandidates(keysets [][]string, limit int) error {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	for start := 0; start < len(ids); start += 500 {
-		if err := b.loadMatchData(ids[start:min(start+500, len(ids))]); err != nil {
-			return err
-		}
+	if err := b.readMatchData(ids); err != nil {
+		return err
 	}
 	// What a link reads of its child, for each record's likeliest child:
 	// most records of a source after the first link to it.
@@ -250,10 +224,8 @@ func (b *Batch) PrefetchChildren(ids []domain.ID) error {
 	}
 	slices.Sort(need)
 	need = slices.Compact(need)
-	for start := 0; start < len(need); start += 500 {
-		if err := b.loadMatchData(need[start:min(start+500, len(need))]); err != nil {
-			return err
-		}
+	if err := b.readMatchData(need); err != nil {
+		return err
 	}
 	if !linkCache {
 		return nil
@@ -389,18 +361,23 @@ func (b *Batch) topCandidates(keys []string, limit int) []domain.ID {
 // topOf is the up to limit children of n holding the most keys, in
 // topCandidates' order.
 func topOf(n map[domain.ID]int, limit int) []domain.ID {
-	ids := make([]domain.ID, 0, len(n))
-	for id := range n {
-		ids = append(ids, id)
+	type hit struct {
+		id domain.ID
+		n  int
 	}
-	sort.Slice(ids, func(i, j int) bool {
-		if n[ids[i]] != n[ids[j]] {
-			return n[ids[i]] > n[ids[j]]
+	hs := make([]hit, 0, len(n))
+	for id, c := range n {
+		hs = append(hs, hit{id, c})
+	}
+	slices.SortFunc(hs, func(a, b hit) int {
+		if a.n != b.n {
+			return b.n - a.n
 		}
-		return ids[i] < ids[j]
+		return strings.Compare(string(a.id), string(b.id))
 	})
-	if len(ids) > limit {
-		ids = ids[:limit]
+	ids := make([]domain.ID, min(len(hs), limit))
+	for i := range ids {
+		ids[i] = hs[i].id
 	}
 	return ids
 }
@@ -424,44 +401,201 @@ func (b *Batch) hitCounts(keys []string) map[domain.ID]int {
 }
 
 // loadMatchData reads the match data and shielding of children into the
-// batch's cache.
+// batch's cache, in the transaction (which sees what the batch wrote).
 func (b *Batch) loadMatchData(need []domain.ID) error {
 	if len(need) == 0 {
 		return nil
 	}
-	var q strings.Builder
-	args := make([]any, 0, len(need))
-	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.merged_into, ch.la_code FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
-	for i, id := range need {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(b.tx.db.dialect.param(i + 1))
-		args = append(args, string(id))
-	}
-	q.WriteString(")")
-	rows, err := b.tx.queryFor(b.ctx, []string{"child_match", "children"}, need, q.String(), args...)
+	q, args := b.matchDataQuery(need)
+	rows, err := b.tx.queryFor(b.ctx, []string{"child_match", "children"}, need, q, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, data, merged, la string
-		var sh bool
-		if err := rows.Scan(&id, &data, &sh, &merged, &la); err != nil {
-			return err
-		}
-		if merged == "" {
-			b.tx.knowChild(domain.ID(id), la, data)
-		}
-		m := new(MatchData)
-		if err := json.Unmarshal([]byte(data), m); err != nil {
-			return err
-		}
-		b.log.data[domain.ID(id)] = m
-		b.shielded[domain.ID(id)] = sh
+	got, err := scanMatchRows(rows)
+	if err != nil {
+		return err
 	}
-	return rows.Err()
+	b.keepMatchData(got)
+	return nil
+}
+
+// matchDataRow is one child's row as loadMatchData reads it.
+type matchDataRow struct {
+	id, data, merged, la string
+	shielded             bool
+	m                    *MatchData
+}
+
+// matchDataQuery is the query of the match data of ids, padded on SQLite
+// (dialect.padTo) so that a few texts serve every call.
+func (b *Batch) matchDataQuery(ids []domain.ID) (string, []any) {
+	d := b.tx.db.dialect
+	n := d.padTo(len(ids), 50)
+	var q strings.Builder
+	args := make([]any, 0, n)
+	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.merged_into, ch.la_code FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(d.param(i + 1))
+		args = append(args, string(ids[min(i, len(ids)-1)]))
+	}
+	q.WriteString(")")
+	return q.String(), args
+}
+
+// scanMatchRows reads and decodes the rows of matchDataQuery.
+func scanMatchRows(rows *sql.Rows) ([]matchDataRow, error) {
+	defer rows.Close()
+	var out []matchDataRow
+	for rows.Next() {
+		var r matchDataRow
+		if err := rows.Scan(&r.id, &r.data, &r.shielded, &r.merged, &r.la); err != nil {
+			return nil, err
+		}
+		r.m = new(MatchData)
+		if err := decodeMatchData(r.data, r.m); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// keepMatchData puts rows read by matchDataQuery in the batch's cache.
+func (b *Batch) keepMatchData(rows []matchDataRow) {
+	for _, r := range rows {
+		if r.merged == "" {
+			b.tx.knowChild(domain.ID(r.id), r.la, r.data)
+		}
+		b.log.data[domain.ID(r.id)] = r.m
+		b.shielded[domain.ID(r.id)] = r.shielded
+	}
+}
+
+// queryFunc is a queryer: a transaction's or the read pool's query through
+// the statement cache.
+type queryFunc func(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+
+func (f queryFunc) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return f(ctx, query, args...)
+}
+
+// readAheadChunk is how many keys or children one read-ahead query asks
+// for.
+const readAheadChunk = 500
+
+// readKeys fills b.hits with the children holding each of keys. It reads
+// on the read pool, in parallel (readAhead).
+func (b *Batch) readKeys(keys []string) error {
+	d := b.tx.db.dialect
+	parts := (len(keys) + readAheadChunk - 1) / readAheadChunk
+	found := make([][][2]string, parts)
+	err := b.readAhead(parts, func(i int, q queryer) error {
+		part := keys[i*readAheadChunk : min((i+1)*readAheadChunk, len(keys))]
+		n := d.padTo(len(part), 50)
+		var sb strings.Builder
+		args := make([]any, 0, n)
+		sb.WriteString(`SELECT key, child_id FROM child_keys WHERE key IN (`)
+		for j := 0; j < n; j++ {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(d.param(j + 1))
+			args = append(args, part[min(j, len(part)-1)])
+		}
+		sb.WriteString(")")
+		rows, err := q.QueryContext(b.ctx, sb.String(), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kv [2]string
+			if err := rows.Scan(&kv[0], &kv[1]); err != nil {
+				return err
+			}
+			found[i] = append(found[i], kv)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		for _, kv := range f {
+			b.hits[kv[0]] = append(b.hits[kv[0]], domain.ID(kv[1]))
+		}
+	}
+	return nil
+}
+
+// readMatchData is loadMatchData for the prefetch: on the read pool, in
+// parallel (readAhead).
+func (b *Batch) readMatchData(ids []domain.ID) error {
+	parts := (len(ids) + readAheadChunk - 1) / readAheadChunk
+	got := make([][]matchDataRow, parts)
+	err := b.readAhead(parts, func(i int, q queryer) error {
+		query, args := b.matchDataQuery(ids[i*readAheadChunk : min((i+1)*readAheadChunk, len(ids))])
+		rows, err := q.QueryContext(b.ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		got[i], err = scanMatchRows(rows)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range got {
+		b.keepMatchData(g)
+	}
+	return nil
+}
+
+// readAhead runs read(i, q) for each i below n. Before the batch has
+// written, what its transaction would read is what every reader sees (on
+// SQLite the transaction holds the one write lock; on PostgreSQL it reads
+// committed data), so the prefetch's reads run on the read pool, on as
+// many connections at once as there are cores: they were most of an
+// import's time, on one core. Once the batch has written, they run in the
+// transaction, one after another.
+func (b *Batch) readAhead(n int, read func(i int, q queryer) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if b.written || workers <= 1 {
+		for i := 0; i < n; i++ {
+			if err := b.tx.flush(b.ctx); err != nil {
+				return err
+			}
+			if err := read(i, queryFunc(b.tx.query)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := read(i, queryFunc(b.tx.db.readQuery)); err != nil {
+					errs[w] = err
+					next.Store(int64(n)) // the others stop too
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // prefetchedCandidates is Candidates from the prefetched keys and what the

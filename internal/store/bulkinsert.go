@@ -117,7 +117,7 @@ func (s *insertSpec) query(n int, anon bool) string {
 func pooledInserts() []string {
 	var qs []string
 	for _, s := range []*insertSpec{insFormerNames, insAddresses, insParents, insEducation, insHealth, insInvolvements,
-		insLeadProfessionals, insCAFs, insIdentifiers, insChildKeys, insChildMatch, insSourceRecords, updChildren, insReviewItems} {
+		insLeadProfessionals, insCAFs, insIdentifiers, insChildKeys, insChildMatch, insSourceRecords, updChildren, insReviewItems, insHeldKeys} {
 		qs = append(qs, s.query(s.rowsPerStatement(), true))
 	}
 	return qs
@@ -443,6 +443,8 @@ var (
 		childCol: 0, sortCol: 0, keyCols: []int{0}}
 	insReviewItems = &insertSpec{table: "review_items", cols: []string{"id", "source", "record_hash", "la_code", "reason",
 		"candidates", "created_at"}, childCol: -1, sortCol: 0}
+	insHeldKeys = &insertSpec{table: "held_keys", cols: []string{"key", "source", "record_hash"},
+		tail: "ON CONFLICT (key, source, record_hash) DO NOTHING", childCol: -1, sortCol: 0}
 )
 
 // freeID returns a new ContactPoint ID that no child holds. IDs are drawn

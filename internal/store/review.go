@@ -28,6 +28,10 @@ type ReviewItem struct {
 	// Record is what the source record says, when listed: to be shown
 	// beside each candidate.
 	Record *domain.Child
+	// Keys, when holding a record, are the blocking keys it looks up
+	// (match.QueryKeys): a child made later with one of them among its
+	// own keys finds it (Batch.HeldMeeting).
+	Keys []string
 }
 
 // ReviewCandidate is a child a held record might be, with how each field

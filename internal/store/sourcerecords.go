@@ -151,6 +151,9 @@ type Batch struct {
 	hits     map[string][]domain.ID
 	log      *indexLog
 	shielded map[domain.ID]bool
+	// written says the batch has written (Create, Link, Hold): its
+	// reads must then run in its transaction (readAhead).
+	written bool
 	// absent holds the hashes Lookup found no row for, and which the
 	// batch has not written since: such a record has no open review item
 	// to close (an open item always has its record's row).
@@ -297,6 +300,7 @@ func (tx *Tx) notMatched(ctx context.Context, source, hash string) (map[domain.I
 // Create makes a new child from the record and links the record to it.
 // The child's authority is the record's la_code (EInvalid without one).
 func (b *Batch) Create(r *SourceRecord) error {
+	b.written = true
 	fresh := b.absent[r.Hash]
 	delete(b.absent, r.Hash)
 	if err := b.tx.createFromRecord(b.ctx, r, fresh); err != nil {
@@ -313,6 +317,7 @@ func (b *Batch) Create(r *SourceRecord) error {
 // child with what its records now say, and recomputes the child's shown
 // demographics.
 func (b *Batch) Link(r *SourceRecord, child domain.ID) error {
+	b.written = true
 	fresh := b.absent[r.Hash]
 	delete(b.absent, r.Hash)
 	return b.tx.link(b.ctx, r, child, b.precedence(), fresh)
@@ -322,6 +327,7 @@ func (b *Batch) Link(r *SourceRecord, child domain.ID) error {
 // record hash and creation time are filled in), closing any item still open
 // for an earlier version of the record.
 func (b *Batch) Hold(r *SourceRecord, item *ReviewItem) error {
+	b.written = true
 	fresh := b.absent[r.Hash]
 	delete(b.absent, r.Hash)
 	return b.tx.holdRecord(b.ctx, r, item, fresh)
@@ -434,8 +440,15 @@ func (tx *Tx) recordTemplate(ctx context.Context, source string) (loadedRecord, 
 // closeReviews closes the open review items of a record that has been
 // decided another way (a newer version linked it, say).
 func (tx *Tx) closeReviews(ctx context.Context, source, hash, decision, by string, child domain.ID) error {
-	_, err := tx.execFor(ctx, []string{"review_items"}, nil, `UPDATE review_items SET decided_at = $1, decision = $2, decided_by = $3, child_id = $4
+	res, err := tx.execFor(ctx, []string{"review_items"}, nil, `UPDATE review_items SET decided_at = $1, decision = $2, decided_by = $3, child_id = $4
 		WHERE source = $5 AND record_hash = $6 AND decided_at = ''`, formatTime(tx.now), decision, by, string(child), source, hash)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // nothing was held: no keys filed
+	}
+	_, err = tx.execFor(ctx, []string{"held_keys"}, nil, `DELETE FROM held_keys WHERE source = $1 AND record_hash = $2`, source, hash)
 	return err
 }
 
@@ -1121,6 +1134,11 @@ func (tx *Tx) holdRecord(ctx context.Context, r *SourceRecord, it *ReviewItem, f
 	if err != nil {
 		return err
 	}
+	for _, k := range it.Keys {
+		if err := tx.queue(ctx, insHeldKeys, []any{k, it.Source, it.RecordHash}); err != nil {
+			return err
+		}
+	}
 	return tx.queue(ctx, insReviewItems, []any{it.ID, it.Source, it.RecordHash, it.LACode, it.Reason, string(cj), formatTime(tx.now)})
 }
 
@@ -1234,6 +1252,53 @@ func (db *DB) HeldFor(ctx context.Context, reason string) (map[string][]string, 
 		out[source] = append(out[source], hash)
 	}
 	return out, internal(op, rows.Err())
+}
+
+// HeldRecord names a source record held for review, and why.
+type HeldRecord struct {
+	Source, Hash, Reason string
+}
+
+// HeldMeeting returns the records held for review (of any source) filed
+// under any of keys (ReviewItem.Keys): those a child whose blocking keys
+// these are may be the child of. It reads in the batch's transaction, so
+// it sees what the batch held.
+func (b *Batch) HeldMeeting(keys []string) ([]HeldRecord, error) {
+	seen := map[HeldRecord]bool{}
+	var out []HeldRecord
+	d := b.tx.db.dialect
+	for start := 0; start < len(keys); start += readAheadChunk {
+		part := keys[start:min(start+readAheadChunk, len(keys))]
+		n := d.padTo(len(part), 50)
+		var q strings.Builder
+		args := make([]any, 0, n)
+		q.WriteString(`SELECT h.source, h.record_hash, r.reason FROM held_keys h
+			JOIN review_items r ON r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = ''
+			WHERE h.key IN (`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(d.param(i + 1))
+			args = append(args, part[min(i, len(part)-1)])
+		}
+		q.WriteString(")")
+		err := b.tx.scanFor(b.ctx, []string{"held_keys", "review_items"}, nil, func(rows *sql.Rows) error {
+			var h HeldRecord
+			if err := rows.Scan(&h.Source, &h.Hash, &h.Reason); err != nil {
+				return err
+			}
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+			return nil
+		}, q.String(), args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Held reads back a record of the batch's source that is held for review,
