@@ -1272,9 +1272,11 @@ func (b *Batch) HeldMeeting(keys []string) ([]HeldRecord, error) {
 		n := d.padTo(len(part), 50)
 		var q strings.Builder
 		args := make([]any, 0, n)
-		q.WriteString(`SELECT h.source, h.record_hash, r.reason FROM held_keys h
-			JOIN review_items r ON r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = ''
-			WHERE h.key IN (`)
+		// CROSS JOIN keeps SQLite's planner to the keys first: otherwise it
+		// walks every open review item and probes the keys for each
+		// (PostgreSQL plans the join as any other).
+		q.WriteString(`SELECT h.source, h.record_hash, r.reason FROM held_keys h CROSS JOIN review_items r
+			WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				q.WriteString(", ")
