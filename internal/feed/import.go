@@ -98,6 +98,10 @@ type pending struct {
 	rec  *store.SourceRecord
 	mrec match.Record
 	keys []string // match.QueryKeys(mrec)
+	// first are keys without the fallback ones (match.SplitFallback),
+	// which a record looks up only when the others find no child to link
+	// it to.
+	first []string
 }
 
 // Import reads r to the end. Rows that break a mandatory rule are rejected
@@ -414,7 +418,9 @@ func (im *Importer) prepareRecord(it *prepared, rec Record, today domain.Date) {
 		return
 	}
 	mrec := matchRecord(sr)
-	it.p = pending{line: line, rec: sr, mrec: mrec, keys: match.QueryKeys(mrec)}
+	keys := match.QueryKeys(mrec)
+	first, _ := match.SplitFallback(keys)
+	it.p = pending{line: line, rec: sr, mrec: mrec, keys: keys, first: first}
 }
 
 // matchRecord is what matching compares of a source record.
@@ -458,12 +464,12 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 		st, seen := stored[recs[i].rec.Hash]
 		switch {
 		case !seen:
-			keysets = append(keysets, recs[i].keys)
+			keysets = append(keysets, recs[i].first)
 		case st.ContentHash == recs[i].rec.ContentHash: // unchanged: nothing to read
 		case st.Status == store.RecordLinked:
 			updated = append(updated, st.ChildID)
 		default:
-			keysets = append(keysets, recs[i].keys)
+			keysets = append(keysets, recs[i].first)
 		}
 	}
 	if len(keysets) > 0 {
@@ -508,7 +514,7 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 // The blocking keys of a child it makes are added to made.
 func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pending, seen bool, limit int, c *Summary, made *[]string) error {
 	r := p.rec
-	cands, err := b.Candidates(p.keys, limit)
+	cands, err := b.Candidates(p.first, limit)
 	if err != nil {
 		return err
 	}
@@ -519,6 +525,16 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 		}
 	}
 	o := decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
+	if o.Decision != match.Link && len(p.first) < len(p.keys) {
+		// The fallback keys (a family name's sound, the year of birth and
+		// an initial) hold many children each: most records link by the
+		// others. One that does not is decided again with them, among
+		// every candidate they bring.
+		if cands, err = b.Candidates(p.keys, limit); err != nil {
+			return err
+		}
+		o = decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
+	}
 	r.Explanation = o.Explanation
 	if r.Explanation != nil {
 		r.Explanation.Model = nm.model

@@ -492,7 +492,7 @@ func (b *Batch) readKeys(keys []string) error {
 	d := b.tx.db.dialect
 	parts := (len(keys) + readAheadChunk - 1) / readAheadChunk
 	found := make([][][2]string, parts)
-	err := b.readAhead(parts, func(i int, q queryer) error {
+	err := b.readAhead(parts, false, func(i int, q queryer) error {
 		part := keys[i*readAheadChunk : min((i+1)*readAheadChunk, len(keys))]
 		n := d.padTo(len(part), 50)
 		var sb strings.Builder
@@ -523,6 +523,11 @@ func (b *Batch) readKeys(keys []string) error {
 	if err != nil {
 		return err
 	}
+	for _, k := range keys {
+		if _, ok := b.hits[k]; !ok {
+			b.hits[k] = nil // read: held by no child
+		}
+	}
 	for _, f := range found {
 		for _, kv := range f {
 			b.hits[kv[0]] = append(b.hits[kv[0]], domain.ID(kv[1]))
@@ -536,7 +541,7 @@ func (b *Batch) readKeys(keys []string) error {
 func (b *Batch) readMatchData(ids []domain.ID) error {
 	parts := (len(ids) + readAheadChunk - 1) / readAheadChunk
 	got := make([][]matchDataRow, parts)
-	err := b.readAhead(parts, func(i int, q queryer) error {
+	err := b.readAhead(parts, b.written, func(i int, q queryer) error {
 		query, args := b.matchDataQuery(ids[i*readAheadChunk : min((i+1)*readAheadChunk, len(ids))])
 		rows, err := q.QueryContext(b.ctx, query, args...)
 		if err != nil {
@@ -554,16 +559,17 @@ func (b *Batch) readMatchData(ids []domain.ID) error {
 	return nil
 }
 
-// readAhead runs read(i, q) for each i below n. Before the batch has
-// written, what its transaction would read is what every reader sees (on
-// SQLite the transaction holds the one write lock; on PostgreSQL it reads
-// committed data), so the prefetch's reads run on the read pool, on as
-// many connections at once as there are cores: they were most of an
-// import's time, on one core. Once the batch has written, they run in the
-// transaction, one after another.
-func (b *Batch) readAhead(n int, read func(i int, q queryer) error) error {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if b.written || workers <= 1 {
+// readAhead runs read(i, q) for each i below n: on the read pool, on as
+// many connections at once as there are cores (the prefetch's reads were
+// most of an import's time, on one core), or, when inTx, in the
+// transaction one after another. The read pool sees what the transaction
+// saw at its start: on SQLite the transaction holds the one write lock, and
+// on PostgreSQL it reads committed data. That is what the batch's cached
+// keys mean (hits: the children holding each key at the batch's start,
+// what the batch wrote being in its log); match data read after the batch
+// has written must be read in the transaction.
+func (b *Batch) readAhead(n int, inTx bool, read func(i int, q queryer) error) error {
+	if inTx {
 		for i := 0; i < n; i++ {
 			if err := b.tx.flush(b.ctx); err != nil {
 				return err
@@ -574,6 +580,7 @@ func (b *Batch) readAhead(n int, read func(i int, q queryer) error) error {
 		}
 		return nil
 	}
+	workers := min(runtime.GOMAXPROCS(0), n)
 	var next atomic.Int64
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -601,6 +608,19 @@ func (b *Batch) readAhead(n int, read func(i int, q queryer) error) error {
 // prefetchedCandidates is Candidates from the prefetched keys and what the
 // batch wrote since.
 func (b *Batch) prefetchedCandidates(keys []string, limit int) ([]ImportCandidate, error) {
+	// Keys the prefetch did not read (a record's fallback keys) are read
+	// now, as the batch's start saw them.
+	var missing []string
+	for _, k := range keys {
+		if _, ok := b.hits[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		if err := b.readKeys(missing); err != nil {
+			return nil, err
+		}
+	}
 	n := b.hitCounts(keys)
 	if len(n) == 0 {
 		return nil, nil
