@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
@@ -135,19 +134,14 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		size = 2000
 	}
 	batch := make([]pending, 0, size)
-	// Records held for review that children made by this import may be
-	// the child of (settleHeld).
-	held := map[store.HeldRecord]bool{}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		var c Summary
-		var met []store.HeldRecord
 		err := im.DB.ImportBatch(ctx, im.Source, im.Precedence, func(b *store.Batch) (map[string]any, error) {
 			c = Summary{}
-			var err error
-			if met, err = im.batch(b, &model, nm, batch, &c); err != nil {
+			if err := im.batch(b, &model, nm, batch, &c); err != nil {
 				return nil, err
 			}
 			return map[string]any{"records": len(batch), "linked": c.Linked, "created": c.Created,
@@ -155,9 +149,6 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 		})
 		if err != nil {
 			return err
-		}
-		for _, h := range met {
-			held[h] = true
 		}
 		s.Linked += c.Linked
 		s.Created += c.Created
@@ -211,7 +202,7 @@ func (im *Importer) Import(ctx context.Context, r Reader) (Summary, error) {
 	if err := flush(); err != nil {
 		return s, err
 	}
-	return s, im.settleHeld(ctx, &model, nm, held, &s)
+	return s, im.settleHeld(ctx, &model, nm, &s)
 }
 
 // settledRule explains a link made when a held record was looked at
@@ -229,21 +220,20 @@ func settledRule(reason string) string {
 var errNoneSettled = errors.New("feed: no held record settled")
 
 // settleHeld looks again at the held records (of any source) that children
-// this import made may be the child of: those filed under one of the new
-// children's blocking keys. A record naming no local authority that
-// matches nobody cannot make a child, and a twin's record that arrives
-// before its own child is made waits beside the other twin as a possible
-// match; a later feed (a GP's, a school's) may make that child. Each that
-// now links (by the same decision as any record, against every candidate
-// now there) is linked; the rest stay held. A batch per source and 500
-// records, like an import's.
-func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, held map[store.HeldRecord]bool, s *Summary) error {
-	if len(held) == 0 {
-		return nil
-	}
-	bySource := map[string][]store.HeldRecord{}
-	for h := range held {
-		bySource[h.Source] = append(bySource[h.Source], h)
+// made by this import, or by an earlier one killed before its end, may be
+// the child of: those filed under one of the new children's blocking keys,
+// marked in the batch that made them (Batch.MarkHeldMeeting). A record
+// naming no local authority that matches nobody cannot make a child, and
+// a twin's record that arrives before its own child is made waits beside
+// the other twin as a possible match; a later feed (a GP's, a school's)
+// may make that child. Each that now links (by the same decision as any
+// record, against every candidate now there) is linked; the rest stay
+// held. A batch per source and 500 records, like an import's, unmarks
+// what it looked at.
+func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *names, s *Summary) error {
+	bySource, err := im.DB.HeldToRecheck(ctx)
+	if err != nil || len(bySource) == 0 {
+		return err
 	}
 	sources := make([]string, 0, len(bySource))
 	for src := range bySource {
@@ -256,13 +246,19 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 	}
 	for _, src := range sources {
 		recs := bySource[src]
-		slices.SortFunc(recs, func(a, b store.HeldRecord) int { return strings.Compare(a.Hash, b.Hash) })
 		for start := 0; start < len(recs); start += 500 {
 			part := recs[start:min(start+500, len(recs))]
+			hashes := make([]string, len(part))
+			for i, h := range part {
+				hashes[i] = h.Hash
+			}
 			settled := 0
 			err := im.DB.ImportBatch(ctx, src, im.Precedence, func(b *store.Batch) (map[string]any, error) {
 				settled = 0
 				for _, h := range part {
+					if h.Reason == "" {
+						continue // no longer held
+					}
 					r, err := b.Held(h.Hash)
 					if domain.ErrorCode(err) == domain.ENotFound {
 						continue
@@ -298,15 +294,19 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 				if settled == 0 {
 					return nil, errNoneSettled // nothing to write or audit
 				}
+				if err := b.Rechecked(hashes); err != nil {
+					return nil, err
+				}
 				return map[string]any{"held": len(part), "settled": settled}, nil
 			})
 			if errors.Is(err, errNoneSettled) {
-				continue
+				err = im.DB.Unmark(ctx, src, hashes)
+			} else if err == nil {
+				s.Settled += settled
 			}
 			if err != nil {
 				return err
 			}
-			s.Settled += settled
 		}
 	}
 	return nil
@@ -439,16 +439,16 @@ func matchRecord(r *store.SourceRecord) match.Record {
 }
 
 // batch handles one batch's records inside its transaction.
-// It returns the held records that the children it made may be the
-// child of (Batch.HeldMeeting), for settleHeld.
-func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []pending, c *Summary) ([]store.HeldRecord, error) {
+// It marks the held records that the children it made may be the child
+// of (Batch.MarkHeldMeeting), for settleHeld.
+func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []pending, c *Summary) error {
 	hashes := make([]string, len(recs))
 	for i := range recs {
 		hashes[i] = recs[i].rec.Hash
 	}
 	stored, err := b.Lookup(hashes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	limit := im.MaxCandidates
 	if limit <= 0 {
@@ -474,12 +474,12 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 	}
 	if len(keysets) > 0 {
 		if err := b.PrefetchCandidates(keysets, limit); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if len(updated) > 0 {
 		if err := b.PrefetchChildren(updated); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i := range recs {
@@ -491,22 +491,23 @@ func (im *Importer) batch(b *store.Batch, model *match.Model, nm *names, recs []
 			continue
 		case seen && st.Status == store.RecordLinked:
 			if err := b.Link(r, st.ChildID); err != nil {
-				return nil, fmt.Errorf("line %d: %w", recs[i].line, err)
+				return fmt.Errorf("line %d: %w", recs[i].line, err)
 			}
 			c.Linked++
 			c.Updated++
 		default:
 			if err := im.place(b, model, nm, &recs[i], seen, limit, c, &made); err != nil {
-				return nil, fmt.Errorf("line %d: %w", recs[i].line, err)
+				return fmt.Errorf("line %d: %w", recs[i].line, err)
 			}
 		}
 		stored[r.Hash] = store.Stored{ChildID: r.ChildID, Status: r.Status, ContentHash: r.ContentHash}
 	}
 	if len(made) == 0 {
-		return nil, nil
+		return nil
 	}
 	slices.Sort(made)
-	return b.HeldMeeting(slices.Compact(made))
+	_, err = b.MarkHeldMeeting(slices.Compact(made))
+	return err
 }
 
 // place matches a record that is new, or was held for review and has

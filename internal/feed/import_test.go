@@ -538,12 +538,26 @@ func TestImportSettlesHeld(t *testing.T) {
 		if got := held["benefits"]; len(got) != 1 || len(held) != 1 {
 			t.Errorf("open items held for no authority: %v; want B2's alone", held)
 		}
+		// Jack, met by his sister's keys (same home and family name) and
+		// left held, is not looked at again by every later import.
+		if left, err := e.db.HeldToRecheck(ctx); err != nil || len(left) != 0 {
+			t.Errorf("records still marked to look at again: %v, %v; want none", left, err)
+		}
 		s = e.load("health", "h.csv", h)
 		if got, want := countsOf(s), (counts{read: 1, accepted: 1, unchanged: 1}); got != want || s.Settled != 0 {
 			t.Errorf("health again: got %+v, settled %d; want %+v, none settled", got, s.Settled, want)
 		}
 		if e.children() != 1 {
 			t.Errorf("%d children; want 1", e.children())
+		}
+		// A sister at the same home meets Jack's record again; it stays
+		// held, and unmarked.
+		s = e.load("health", "h2.csv", header+"H2,Lily,Clarke,female,2018-01-09,9 Mill Lane,Leeds,LS6 2AB,,E08000035\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, created: 1}); got != want || s.Settled != 0 {
+			t.Errorf("Lily: got %+v, settled %d; want %+v, none settled", got, s.Settled, want)
+		}
+		if left, err := e.db.HeldToRecheck(ctx); err != nil || len(left) != 0 {
+			t.Errorf("records still marked to look at again after Lily: %v, %v; want none", left, err)
 		}
 	})
 }
@@ -590,6 +604,13 @@ func TestImportSettlesTwinHeld(t *testing.T) {
 		}
 		if e.children() != 2 {
 			t.Errorf("%d children; want the twins", e.children())
+		}
+		left, err := e.db.HeldToRecheck(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) != 0 {
+			t.Errorf("records still marked to look at again: %v; want none after the import's end", left)
 		}
 	})
 }

@@ -1264,14 +1264,15 @@ type HeldRecord struct {
 	Source, Hash, Reason string
 }
 
-// HeldMeeting returns the records held for review (of any source) filed
-// under any of keys (ReviewItem.Keys): those a child whose blocking keys
-// these are may be the child of. It reads in the batch's transaction, so
-// it sees what the batch held.
-func (b *Batch) HeldMeeting(keys []string) ([]HeldRecord, error) {
-	seen := map[HeldRecord]bool{}
-	var out []HeldRecord
+// MarkHeldMeeting marks, in the batch, the records held for review (of
+// any source) filed under any of keys (ReviewItem.Keys): those a child
+// whose blocking keys these are may be the child of. The importer looks at
+// the marked records again at its end (HeldToRecheck) and unmarks them
+// (Batch.Rechecked, DB.Unmark). It returns how many it marked, counting
+// ones already marked.
+func (b *Batch) MarkHeldMeeting(keys []string) (int, error) {
 	d := b.tx.db.dialect
+	marked := 0
 	for start := 0; start < len(keys); start += readAheadChunk {
 		part := keys[start:min(start+readAheadChunk, len(keys))]
 		n := d.padTo(len(part), 50)
@@ -1280,7 +1281,8 @@ func (b *Batch) HeldMeeting(keys []string) ([]HeldRecord, error) {
 		// CROSS JOIN keeps SQLite's planner to the keys first: otherwise it
 		// walks every open review item and probes the keys for each
 		// (PostgreSQL plans the join as any other).
-		q.WriteString(`SELECT h.source, h.record_hash, r.reason FROM held_keys h CROSS JOIN review_items r
+		q.WriteString(`INSERT INTO held_recheck (source, record_hash)
+			SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
 			WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
 		for i := 0; i < n; i++ {
 			if i > 0 {
@@ -1289,23 +1291,83 @@ func (b *Batch) HeldMeeting(keys []string) ([]HeldRecord, error) {
 			q.WriteString(d.param(i + 1))
 			args = append(args, part[min(i, len(part)-1)])
 		}
-		q.WriteString(")")
-		err := b.tx.scanFor(b.ctx, []string{"held_keys", "review_items"}, nil, func(rows *sql.Rows) error {
-			var h HeldRecord
-			if err := rows.Scan(&h.Source, &h.Hash, &h.Reason); err != nil {
-				return err
-			}
-			if !seen[h] {
-				seen[h] = true
-				out = append(out, h)
-			}
-			return nil
-		}, q.String(), args...)
+		q.WriteString(") ON CONFLICT (source, record_hash) DO NOTHING")
+		res, err := b.tx.execFor(b.ctx, []string{"held_keys", "review_items", "held_recheck"}, nil, q.String(), args...)
 		if err != nil {
-			return nil, err
+			return marked, err
+		}
+		if c, err := res.RowsAffected(); err == nil {
+			marked += int(c)
 		}
 	}
-	return out, nil
+	return marked, nil
+}
+
+// HeldToRecheck returns the records marked by MarkHeldMeeting, by source,
+// oldest hash first; the reason is empty for one no longer held.
+func (db *DB) HeldToRecheck(ctx context.Context) (map[string][]HeldRecord, error) {
+	const op = "store.HeldToRecheck"
+	rows, err := db.write.QueryContext(ctx, `SELECT m.source, m.record_hash, COALESCE(r.reason, '') FROM held_recheck m
+		LEFT JOIN review_items r ON r.source = m.source AND r.record_hash = m.record_hash AND r.decided_at = ''
+		ORDER BY m.source, m.record_hash`)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	out := map[string][]HeldRecord{}
+	for rows.Next() {
+		var h HeldRecord
+		if err := rows.Scan(&h.Source, &h.Hash, &h.Reason); err != nil {
+			return nil, internal(op, err)
+		}
+		if n := len(out[h.Source]); n > 0 && out[h.Source][n-1].Hash == h.Hash {
+			continue // two open items of one record: one look
+		}
+		out[h.Source] = append(out[h.Source], h)
+	}
+	return out, internal(op, rows.Err())
+}
+
+// Rechecked unmarks, in the batch, records of the batch's source that the
+// importer has looked at again.
+func (b *Batch) Rechecked(hashes []string) error {
+	return b.tx.unmark(b.ctx, b.source, hashes)
+}
+
+// Unmark is Rechecked in a transaction of its own, for a look that
+// settled nothing (and so writes nothing else).
+func (db *DB) Unmark(ctx context.Context, source string, hashes []string) error {
+	const op = "store.Unmark"
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := tx.unmark(ctx, source, hashes); err != nil {
+		return internal(op, err)
+	}
+	return internal(op, tx.Commit())
+}
+
+func (tx *Tx) unmark(ctx context.Context, source string, hashes []string) error {
+	for start := 0; start < len(hashes); start += readAheadChunk {
+		part := hashes[start:min(start+readAheadChunk, len(hashes))]
+		var q strings.Builder
+		args := []any{source}
+		q.WriteString(`DELETE FROM held_recheck WHERE source = ` + tx.db.dialect.param(1) + ` AND record_hash IN (`)
+		for i, h := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(tx.db.dialect.param(i + 2))
+			args = append(args, h)
+		}
+		q.WriteString(")")
+		if _, err := tx.execFor(ctx, []string{"held_recheck"}, nil, q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Held reads back a record of the batch's source that is held for review,

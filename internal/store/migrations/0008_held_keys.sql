@@ -11,3 +11,13 @@ CREATE TABLE held_keys (
 	PRIMARY KEY (key, source, record_hash)
 );
 CREATE INDEX held_keys_record ON held_keys (source, record_hash);
+
+-- Held records an import's new children met (by held_keys), marked in the
+-- batch that made the children and looked at again at the import's end:
+-- marked in the batch's transaction, so that an import killed before its
+-- end leaves them for the next import's end to look at.
+CREATE TABLE held_recheck (
+	source      TEXT NOT NULL,
+	record_hash TEXT NOT NULL,
+	PRIMARY KEY (source, record_hash)
+);
