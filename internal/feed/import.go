@@ -97,10 +97,28 @@ type pending struct {
 	rec  *store.SourceRecord
 	mrec match.Record
 	keys []string // match.QueryKeys(mrec)
-	// first are keys without the fallback ones (match.SplitFallback),
-	// which a record looks up only when the others find no child to link
-	// it to.
+	// first are the keys a record looks up first (firstKeys); it looks
+	// up the rest only when these find no child to link it to.
 	first []string
+}
+
+// firstKeys returns the query keys of r (keys, match.QueryKeys) that a
+// child with r's own fields would hold (match.Keys), less the fallback
+// ones (match.SplitFallback): the date of birth as written, the names the
+// way round they were written, the postcodes and the identifiers. Most
+// records link by these alone. The rest (the date's typing errors, the
+// names swapped, the family name's sound with the year and an initial)
+// hold many more children between them: at a million children they were
+// most of an import's reads.
+func firstKeys(r match.Record, keys []string) []string {
+	own, _ := match.SplitFallback(match.Keys(r))
+	var out []string
+	for _, k := range own {
+		if _, found := slices.BinarySearch(keys, k); found {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Import reads r to the end. Rows that break a mandatory rule are rejected
@@ -419,8 +437,7 @@ func (im *Importer) prepareRecord(it *prepared, rec Record, today domain.Date) {
 	}
 	mrec := matchRecord(sr)
 	keys := match.QueryKeys(mrec)
-	first, _ := match.SplitFallback(keys)
-	it.p = pending{line: line, rec: sr, mrec: mrec, keys: keys, first: first}
+	it.p = pending{line: line, rec: sr, mrec: mrec, keys: keys, first: firstKeys(mrec, keys)}
 }
 
 // matchRecord is what matching compares of a source record.
