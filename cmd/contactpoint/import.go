@@ -97,7 +97,7 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 		return err
 	}
 	if s.Settled > 0 {
-		fmt.Fprintf(m.Stderr, "linked %d records held earlier for want of a local authority: later records made their child\n", s.Settled)
+		fmt.Fprintf(m.Stderr, "linked %d records held earlier (for want of a local authority, or beside a twin): children made since are theirs\n", s.Settled)
 	}
 	fmt.Fprintln(m.Stdout, s.String())
 	return nil
