@@ -544,10 +544,10 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 	}
 	o := decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
 	if o.Decision != match.Link && len(p.first) < len(p.keys) {
-		// The fallback keys (a family name's sound, the year of birth and
-		// an initial) hold many children each: most records link by the
-		// others. One that does not is decided again with them, among
-		// every candidate they bring.
+		// Most records link by their first keys. One that does not is
+		// decided again with all of them (the date's typing errors, the
+		// names swapped, the family name's sound with the year and an
+		// initial), among every candidate they bring.
 		if cands, err = b.Candidates(p.keys, limit); err != nil {
 			return err
 		}
