@@ -397,7 +397,13 @@ func (tx *Tx) Commit() error {
 	if tx.failed != nil {
 		return tx.failed
 	}
-	return tx.Tx.Commit()
+	if err := tx.Tx.Commit(); err != nil {
+		return err
+	}
+	if !tx.indexSafe {
+		tx.db.indexChanged()
+	}
+	return nil
 }
 
 // Insert specs of the bulk paths. Each names the column that holds the

@@ -392,9 +392,27 @@ func (db *DB) SearchCandidates(ctx context.Context, keys []string, limit int) ([
 	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + db.dialect.param(n+1) + `) c ON c.child_id = m.child_id
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
-	rows, err := db.readQuery(ctx, sb.String(), args...)
+	// In an index snapshot when one is free (snapshot.go).
+	var rows *sql.Rows
+	var err error
+	snap := db.takeSnapshot()
+	if snap != nil {
+		rows, err = db.snapshotQuery(ctx, snap, sb.String(), args...)
+	} else {
+		rows, err = db.readQuery(ctx, sb.String(), args...)
+	}
+	out, err := scanSearchCandidates(rows, err)
+	if snap != nil {
+		db.giveSnapshot(snap, err != nil)
+	}
+	return out, internal(op, err)
+}
+
+// scanSearchCandidates reads SearchCandidates' rows, or returns the
+// query's error.
+func scanSearchCandidates(rows *sql.Rows, err error) ([]Candidate, error) {
 	if err != nil {
-		return nil, internal(op, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Candidate
@@ -402,15 +420,15 @@ func (db *DB) SearchCandidates(ctx context.Context, keys []string, limit int) ([
 		var c Candidate
 		var id, data string
 		if err := rows.Scan(&id, &c.Hits, &data); err != nil {
-			return nil, internal(op, err)
+			return nil, err
 		}
 		if err := decodeMatchData(data, &c.MatchData); err != nil {
-			return nil, internal(op, err)
+			return nil, err
 		}
 		c.ID = domain.ID(id)
 		out = append(out, c)
 	}
-	return out, internal(op, rows.Err())
+	return out, rows.Err()
 }
 
 // CandidatesCarryFlags reports whether a search should read its candidates
