@@ -65,6 +65,15 @@ type auditQueue struct {
 	mu      sync.Mutex
 	pending []*auditReq
 	writing bool // a writeAudits goroutine is running
+	// tip is where the writer last left the chain's head, on PostgreSQL
+	// (appendAuditsPipelined); only the one writer goroutine uses it.
+	tip struct {
+		seq   int64
+		mac   string
+		known bool
+		// atTip counts the groups appended in one round trip.
+		atTip int64
+	}
 }
 
 type auditReq struct {
@@ -253,12 +262,21 @@ func (db *DB) chainAudit(e *domain.AuditEntry, detail string, seq int64, prev st
 	return []any{e.Seq, ats, e.UserID, e.LACode, string(e.Action), e.ChildID, detail, e.PrevMAC, e.MAC}
 }
 
-// appendAuditsPipelined is appendAudits on PostgreSQL in two round trips
-// however many entries the group holds: BEGIN and the head read and
-// locked, then the entries, the new head and COMMIT, each pair sent as
-// one pipeline (pgx.Batch). A search waits for its entry's commit, and the
-// six round trips of a group of two were most of what an audited search
-// cost PostgreSQL beyond its queries (docs/benchmarks.md).
+// appendAuditsPipelined is appendAudits on PostgreSQL in one round trip
+// when the chain's head is where this process last left it, and two
+// otherwise, however many entries the group holds. A search waits for its
+// entry's commit, and the six round trips of a group of two were most of
+// what an audited search cost PostgreSQL beyond its queries
+// (docs/benchmarks.md).
+//
+// The one round trip (appendAtTip) sends, as one pipeline (pgx.Batch),
+// BEGIN, the head moved on only if it is still at the tip this process
+// remembers, a check that fails the transaction if it was not, the
+// entries chained from that tip, and COMMIT. Another writer (an import
+// run from the command line, a data change's own entry) moves the head:
+// the pipeline then fails as a whole, nothing of it is kept, and the two
+// round trips follow: BEGIN and the head read and locked, then the
+// entries, the new head and COMMIT.
 func (db *DB) appendAuditsPipelined(ctx context.Context, group []*auditReq) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
@@ -271,6 +289,21 @@ func (db *DB) appendAuditsPipelined(ctx context.Context, group []*auditReq) erro
 			return fmt.Errorf("audit: the PostgreSQL connection is a %T, not pgx's", driverConn)
 		}
 		pc := sc.Conn()
+		now := db.Now().UTC()
+		tip := &db.auditQ.tip
+		if tip.known {
+			err := db.appendAtTip(ctx, pc, group, tip.seq, tip.mac, now)
+			if err == nil {
+				return nil
+			}
+			tip.known = false
+			for _, r := range group { // chained again below
+				r.e.Seq, r.e.PrevMAC, r.e.MAC = 0, "", ""
+			}
+			if rerr := rollback(ctx, pc); rerr != nil {
+				return errors.Join(err, rerr)
+			}
+		}
 		var head int64
 		var prev string
 		first := &pgx.Batch{}
@@ -279,7 +312,6 @@ func (db *DB) appendAuditsPipelined(ctx context.Context, group []*auditReq) erro
 		if err := pc.SendBatch(ctx, first).Close(); err != nil {
 			return errors.Join(fmt.Errorf("audit: head: %w", err), rollback(ctx, pc))
 		}
-		now := db.Now().UTC()
 		rest := &pgx.Batch{}
 		for _, r := range group {
 			head++
@@ -291,8 +323,45 @@ func (db *DB) appendAuditsPipelined(ctx context.Context, group []*auditReq) erro
 		if err := pc.SendBatch(ctx, rest).Close(); err != nil {
 			return errors.Join(fmt.Errorf("audit: append: %w", err), rollback(ctx, pc))
 		}
+		tip.seq, tip.mac, tip.known = head, prev, true
 		return nil
 	})
+}
+
+// auditMovedFrom moves the head from the tip given ($4, $5) to the new one
+// ($1-$3), and nowhere else.
+const auditMovedFrom = `UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1 AND seq = $4 AND mac = $5`
+
+// auditAtCheck fails (division by zero) unless the head is at $1: after
+// auditMovedFrom, unless the head was elsewhere. A failed statement ends
+// the pipeline, so that neither the entries nor COMMIT run.
+const auditAtCheck = `SELECT 1 / (SELECT COUNT(*)::int FROM audit_head WHERE id = 1 AND seq = $1)`
+
+// appendAtTip appends group after the entry seq with MAC mac in one
+// round trip, failing with the transaction left to roll back when the
+// head is elsewhere.
+func (db *DB) appendAtTip(ctx context.Context, pc *pgx.Conn, group []*auditReq, seq int64, mac string, now time.Time) error {
+	head, prev := seq, mac
+	entries := make([][]any, len(group))
+	for i, r := range group {
+		head++
+		entries[i] = db.chainAudit(r.e, r.detail, head, prev, now)
+		prev = r.e.MAC
+	}
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(auditMovedFrom, head, prev, db.headMAC(head, prev), seq, mac)
+	b.Queue(auditAtCheck, head)
+	for _, args := range entries {
+		b.Queue(auditInsertQuery, args...)
+	}
+	b.Queue("COMMIT")
+	if err := pc.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("audit: append at the tip: %w", err)
+	}
+	db.auditQ.tip.seq, db.auditQ.tip.mac = head, prev
+	db.auditQ.tip.atTip++
+	return nil
 }
 
 // rollback ends a transaction a pipeline left open or failed, so that the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
+	"github.com/contactpoint/contactpoint/internal/store"
 	"github.com/contactpoint/contactpoint/internal/store/storetest"
 )
 
@@ -170,6 +171,61 @@ func TestAuditCancelledCaller(t *testing.T) {
 		}
 		if n, err := db.VerifyAudit(ctx); err != nil || n < 1 {
 			t.Errorf("VerifyAudit = %d, %v; want the trail intact", n, err)
+		}
+	})
+}
+
+// TestAuditTipMoved: on PostgreSQL the audit writer appends a group in one
+// round trip from where it last left the chain's head; when another
+// process, or a data change's own entry, has moved the head since, that
+// attempt must fail whole and the group be appended after the real head,
+// with the chain still whole.
+func TestAuditTipMoved(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		db := storetest.MustOpen(t, url, storetest.NewClock())
+		other := storetest.MustOpen(t, url, storetest.NewClock())
+		uctx := domain.NewContextWithUser(ctx, &domain.User{ID: "u1", LACode: "E08000019"})
+		audit := func(d *store.DB, n int) *domain.AuditEntry {
+			t.Helper()
+			e := &domain.AuditEntry{Action: domain.ActionSearch, Detail: map[string]any{"n": n}}
+			if err := d.Audit(uctx, e); err != nil {
+				t.Fatalf("entry %d: %v", n, err)
+			}
+			return e
+		}
+		a := audit(db, 1)
+		b := audit(db, 2)
+		if b.Seq != a.Seq+1 {
+			t.Fatalf("second entry at %d; want %d", b.Seq, a.Seq+1)
+		}
+		pg := db.Dialect() == "postgres"
+		seq, known, fast := store.AuditTip(db)
+		if pg && (!known || seq != b.Seq || fast != 1) {
+			t.Errorf("writer's tip %d (known %v), %d groups in one round trip; want %d, 1 (the second entry's)", seq, known, fast, b.Seq)
+		}
+		c := audit(other, 3) // another process moves the head
+		d := audit(db, 4)
+		if d.Seq != c.Seq+1 || d.PrevMAC != c.MAC {
+			t.Errorf("entry after another process's: seq %d prev %q; want %d after %q", d.Seq, d.PrevMAC, c.Seq+1, c.MAC)
+		}
+		if _, _, f := store.AuditTip(db); pg && f != fast {
+			t.Errorf("%d groups in one round trip after the head moved; want %d (that attempt fails)", f, fast)
+		}
+		// A data change appends its own entry in its transaction.
+		if err := db.CreateChild(uctx, newChild("Wren")); err != nil {
+			t.Fatal(err)
+		}
+		e := audit(db, 5)
+		if e.Seq != d.Seq+2 {
+			t.Errorf("entry after a new child's: seq %d; want %d", e.Seq, d.Seq+2)
+		}
+		n, err := db.VerifyAudit(ctx)
+		if err != nil {
+			t.Fatalf("chain broken: %v", err)
+		}
+		if n != int(e.Seq) {
+			t.Errorf("%d entries verified; want %d", n, e.Seq)
 		}
 	})
 }
