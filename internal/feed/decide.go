@@ -114,6 +114,10 @@ func (n *names) typo(rec, cand string, child domain.ID) bool {
 	return unknownRec && known(cn, cf) || unknownCand && known(rn, rf)
 }
 
+// siblingRule explains a new child made beside a brother or sister at
+// the same home.
+const siblingRule = "another first name and a date of birth unlike the candidate's, at the candidate's home: a brother or sister"
+
 func decide(model *match.Model, rec match.Record, source, la string, cands []store.ImportCandidate, notMatch map[domain.ID]bool, nm *names) Outcome {
 	q := match.Prepare(rec)
 	qf := nm.frequencies().Of(q) // the record's names, looked up once
@@ -183,6 +187,16 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// Sophie Mabel, Teddy Alfie and Theodore: a million children
 			// had such pairs merged) or carry their own NHS number.
 			d, rule = match.Review, sameSourceTwinRule
+		}
+		if d == match.Review && v.Levels[match.FieldDOB] == match.DOBDisagree && v.Levels[match.FieldGiven] != match.GivenExact &&
+			v.Levels[match.FieldGiven] != match.GivenMissing && v.Levels[match.FieldIdentifier] != match.IDAgree &&
+			(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious) {
+			// Another first name (Harry beside Henry) and a date of birth
+			// nothing like the child's, at the child's home: a brother or
+			// sister, whose records otherwise waited beside the sibling
+			// for good (the home outweighs the date), and whose own child
+			// was never made. The shielded-child rule below still holds.
+			d, rule = match.NewChild, siblingRule
 		}
 		if cd.Shielded && p >= model.ReviewThreshold {
 			shielded = true
