@@ -257,13 +257,7 @@ var linkCache = true
 func (tx *Tx) inList(ids []domain.ID, first int, args []any) (string, []any) {
 	var q strings.Builder
 	q.WriteString(" IN (")
-	for i, id := range ids {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(tx.db.dialect.param(first + i))
-		args = append(args, string(id))
-	}
+	args = listParams(tx.db.dialect, &q, first, len(ids), args, ids)
 	q.WriteString(")")
 	return q.String(), args
 }
@@ -434,13 +428,7 @@ func (b *Batch) matchDataQuery(ids []domain.ID) (string, []any) {
 	var q strings.Builder
 	args := make([]any, 0, n)
 	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.merged_into, ch.la_code FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(d.param(i + 1))
-		args = append(args, string(ids[min(i, len(ids)-1)]))
-	}
+	args = listParams(d, &q, 1, n, args, ids)
 	q.WriteString(")")
 	return q.String(), args
 }
@@ -498,13 +486,7 @@ func (b *Batch) readKeys(keys []string) error {
 		var sb strings.Builder
 		args := make([]any, 0, n)
 		sb.WriteString(`SELECT key, child_id FROM child_keys WHERE key IN (`)
-		for j := 0; j < n; j++ {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(d.param(j + 1))
-			args = append(args, part[min(j, len(part)-1)])
-		}
+		args = listParams(d, &sb, 1, n, args, part)
 		sb.WriteString(")")
 		rows, err := q.QueryContext(b.ctx, sb.String(), args...)
 		if err != nil {

@@ -103,6 +103,20 @@ func (d *dialect) padTo(n, step int) int {
 	return (n + step - 1) / step * step
 }
 
+// listParams writes n placeholders separated by commas to sb, numbered from
+// from (PostgreSQL), and appends vals to args, repeating the last value
+// when n is more than len(vals) (padTo). vals must not be empty.
+func listParams[T ~string](d *dialect, sb *strings.Builder, from, n int, args []any, vals []T) []any {
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(d.param(from + i))
+		args = append(args, string(vals[min(i, len(vals)-1)]))
+	}
+	return args
+}
+
 // Analyze refreshes PostgreSQL's planner statistics, as autovacuum does
 // some time after a bulk load. Until then (or where autovacuum is off) the
 // planner guesses the index's row counts and can choose to scan a whole

@@ -382,13 +382,7 @@ func (db *DB) SearchCandidates(ctx context.Context, keys []string, limit int) ([
 	args := make([]any, 0, n+1)
 	sb.WriteString(`SELECT m.child_id, c.n, m.data FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(db.dialect.param(i + 1))
-		args = append(args, keys[min(i, len(keys)-1)])
-	}
+	args = listParams(db.dialect, &sb, 1, n, args, keys)
 	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + db.dialect.param(n+1) + `) c ON c.child_id = m.child_id
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
@@ -456,15 +450,8 @@ func (db *DB) ChildFlags(ctx context.Context, ids []domain.ID) (map[domain.ID]Ch
 	}
 	n := db.dialect.padTo(len(ids), 4)
 	var q strings.Builder
-	args := make([]any, n)
 	q.WriteString(`SELECT id, shielded, archived_on <> '', la_code FROM children WHERE id IN (`)
-	for i := range n {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(db.dialect.param(i + 1))
-		args[i] = string(ids[min(i, len(ids)-1)])
-	}
+	args := listParams(db.dialect, &q, 1, n, make([]any, 0, n), ids)
 	q.WriteString(")")
 	rows, err := db.readQuery(ctx, q.String(), args...)
 	if err != nil {
@@ -512,13 +499,7 @@ func candidateQuery(d *dialect, keys []string, limit int) (string, []any) {
 	args := make([]any, 0, n+1)
 	sb.WriteString(`SELECT m.child_id, c.n, m.data, ch.shielded, ch.la_code, ch.archived_on FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(d.param(i + 1))
-		args = append(args, keys[min(i, len(keys)-1)])
-	}
+	args = listParams(d, &sb, 1, n, args, keys)
 	// Archived children are skipped here rather than in a WHERE clause:
 	// given one, SQLite 3.54 drives the join from children's archived_on
 	// index and reads every child (seconds on a million).
@@ -569,16 +550,9 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 		return nil, nil
 	}
 	var q strings.Builder
-	args := make([]any, len(ids))
 	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.archived_on <> '', ch.la_code FROM child_match m
 		JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
-	for i, id := range ids {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(db.dialect.param(i + 1))
-		args[i] = string(id)
-	}
+	args := listParams(db.dialect, &q, 1, len(ids), make([]any, 0, len(ids)), ids)
 	q.WriteString(")")
 	rows, err := db.readQuery(ctx, q.String(), args...)
 	if err != nil {

@@ -585,13 +585,7 @@ func (tx *Tx) deleteKeys(ctx context.Context, id domain.ID, keys []string) error
 		args := make([]any, 0, len(part)+1)
 		args = append(args, string(id))
 		q.WriteString(`DELETE FROM child_keys WHERE child_id = ` + tx.db.dialect.param(1) + ` AND key IN (`)
-		for i, k := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(tx.db.dialect.param(i + 2))
-			args = append(args, k)
-		}
+		args = listParams(tx.db.dialect, &q, 2, len(part), args, part)
 		q.WriteString(")")
 		if _, err := tx.execFor(ctx, []string{"child_keys"}, []domain.ID{id}, q.String(), args...); err != nil {
 			return err
@@ -1284,13 +1278,7 @@ func (b *Batch) MarkHeldMeeting(keys []string) (int, error) {
 		q.WriteString(`INSERT INTO held_recheck (source, record_hash)
 			SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
 			WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(d.param(i + 1))
-			args = append(args, part[min(i, len(part)-1)])
-		}
+		args = listParams(d, &q, 1, n, args, part)
 		q.WriteString(") ON CONFLICT (source, record_hash) DO NOTHING")
 		res, err := b.tx.execFor(b.ctx, []string{"held_keys", "review_items", "held_recheck"}, nil, q.String(), args...)
 		if err != nil {
@@ -1355,13 +1343,7 @@ func (tx *Tx) unmark(ctx context.Context, source string, hashes []string) error 
 		var q strings.Builder
 		args := []any{source}
 		q.WriteString(`DELETE FROM held_recheck WHERE source = ` + tx.db.dialect.param(1) + ` AND record_hash IN (`)
-		for i, h := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(tx.db.dialect.param(i + 2))
-			args = append(args, h)
-		}
+		args = listParams(tx.db.dialect, &q, 2, len(part), args, part)
 		q.WriteString(")")
 		if _, err := tx.execFor(ctx, []string{"held_recheck"}, nil, q.String(), args...); err != nil {
 			return err
