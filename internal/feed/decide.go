@@ -188,6 +188,15 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// had such pairs merged) or carry their own NHS number.
 			d, rule = match.Review, sameSourceTwinRule
 		}
+		if g := v.Levels[match.FieldGiven]; d == match.Link && v.Levels[match.FieldDOB] == match.DOBDisagree &&
+			g != match.GivenExact && g != match.GivenMissing && v.Levels[match.FieldIdentifier] != match.IDAgree {
+			// Another date of birth and a first name only like the
+			// child's (Aryan beside his brother Rayan, two years apart)
+			// is never enough for a link, however much the home and the
+			// family name weigh: at best a doubt, and at the child's
+			// home a brother or sister (below).
+			d = match.Review
+		}
 		if d == match.Review && v.Levels[match.FieldDOB] == match.DOBDisagree && v.Levels[match.FieldGiven] != match.GivenExact &&
 			v.Levels[match.FieldGiven] != match.GivenMissing && v.Levels[match.FieldIdentifier] != match.IDAgree &&
 			(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious) {
@@ -250,6 +259,16 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 		if linkRule == "" {
 			linkRule = dominantRule
 		}
+	case links == 1 && linkOdds-otherOdds >= dominance:
+		// One child links and the others in review range are far behind:
+		// namesakes born the same day in other towns (Ethan Smith at the
+		// record's address, Ethan Charlie Smith at another), whom a
+		// larger directory holds more of. Had they scored higher still,
+		// and linked, the rule above would have chosen this child.
+		out.Decision, out.ChildID = match.Link, link
+		if linkRule == "" {
+			linkRule = dominantReviewRule
+		}
 	case links > 1:
 		out.Decision, out.Reason = match.Review, ReasonSeveral
 	case links+reviews > 0:
@@ -281,6 +300,10 @@ const dominance = 12
 
 // dominantRule explains a link chosen among several linking candidates.
 const dominantRule = "several children link, and this one outweighs every other by 4,096 to one"
+
+// dominantReviewRule explains a link to the only linking candidate beside
+// others in review range that it outweighs by 2^dominance to one.
+const dominantReviewRule = "the only child that links, outweighing every other in review range by 4,096 to one"
 
 // sameSourceRule explains a comparison weighed with the prior for a
 // duplicate within one source.

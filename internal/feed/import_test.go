@@ -646,4 +646,57 @@ func TestDecideSiblingAtHome(t *testing.T) {
 	if o := feed.Decide(&model, rec, "health", "E06000002", []store.ImportCandidate{shielded}, nil); o.Decision != match.Review {
 		t.Errorf("beside a shielded brother: got %v; want review", o.Decision)
 	}
+	// A prior at which the home and the family name make him a link (the
+	// trained model linked Aryan Krish to his brother Rayan so, two years
+	// apart): still a new child, the date and the name being unlike.
+	model.Lambda *= 100
+	model.SameSourceLambda *= 100
+	rec.GivenNames, brother.GivenNames = "Henry", "Harry" // no further names to tell them apart
+	if d, p := model.Classify(match.Compare(rec, brother.Record())); d != match.Link {
+		t.Fatalf("the pair scores %.3f (%v) at the higher prior; the test wants a link", p, d)
+	}
+	o = feed.Decide(&model, rec, "health", "E06000002", []store.ImportCandidate{brother}, nil)
+	if o.Decision != match.NewChild || o.Explanation == nil || !strings.Contains(o.Explanation.Rule, "brother or sister") {
+		t.Errorf("scoring as a link: got %v to %q (%+v); want a new child, the rule named", o.Decision, o.ChildID, o.Explanation)
+	}
+}
+
+// TestDecideNamesakeElsewhere: Ethan Smith's GP record agrees on every
+// field with the Ethan Smith at its address; Ethan Charlie Smith, born the
+// same day in another town, scores in review range. The record links to
+// its own child (the other is over 4,096 times less likely), where it used to
+// wait as a possible match; a candidate at the same home with another
+// spelling of the name is no such distance behind, and still holds it.
+func TestDecideNamesakeElsewhere(t *testing.T) {
+	model := feed.ImportModel()
+	model.Lambda /= 10 // a larger directory: the namesake scores in review range
+	model.SameSourceLambda /= 10
+	dob := domain.MustDate("2023-01-23")
+	rec := match.Record{GivenNames: "Ethan", FamilyName: "Smith", DateOfBirth: dob, Gender: domain.GenderMale,
+		Postcodes: []string{"DN15 9TT"}}
+	cand := func(id domain.ID, given, postcode string) store.ImportCandidate {
+		var c store.ImportCandidate
+		c.ID = id
+		c.MatchData = store.MatchData{GivenNames: given, FamilyName: "Smith", DateOfBirth: dob, Gender: domain.GenderMale,
+			Postcodes: []string{postcode}, LACode: "E06000012"}
+		return c
+	}
+	own, namesake := cand("OWN", "Ethan", "DN15 9TT"), cand("ELSEWHERE", "Ethan Charlie", "BN15 3SU")
+	if d, p := model.Classify(match.Compare(rec, namesake.Record())); d != match.Review {
+		t.Fatalf("the namesake scores %.3f (%v); the test wants it in review range", p, d)
+	}
+	o := feed.Decide(&model, rec, "health", "E06000012", []store.ImportCandidate{namesake, own}, nil)
+	if o.Decision != match.Link || o.ChildID != "OWN" || o.Explanation == nil || !strings.Contains(o.Explanation.Rule, "4,096 to one") {
+		t.Errorf("got %v to %q (%+v); want a link to OWN, the rule named", o.Decision, o.ChildID, o.Explanation)
+	}
+	// Ethan beside Ethen at one home: a spelling twins may be given.
+	twin := cand("TWIN", "Ethen", "DN15 9TT")
+	if o := feed.Decide(&model, rec, "health", "E06000012", []store.ImportCandidate{own, twin, namesake}, nil); o.Decision != match.Review {
+		t.Errorf("beside Ethen at the same home: got %v to %q; want review", o.Decision, o.ChildID)
+	}
+	shielded := namesake
+	shielded.Shielded = true
+	if o := feed.Decide(&model, rec, "health", "E06000012", []store.ImportCandidate{own, shielded}, nil); o.Decision != match.Review {
+		t.Errorf("beside a shielded namesake: got %v; want review", o.Decision)
+	}
 }
