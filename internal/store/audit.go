@@ -143,7 +143,6 @@ func (db *DB) appendAudits(group []*auditReq) error {
 	if err := tx.setAuditHead(ctx, head, prev); err != nil {
 		return err
 	}
-	tx.indexSafe = true
 	return tx.Commit()
 }
 

@@ -229,3 +229,10 @@ func TestAuditTipMoved(t *testing.T) {
 		}
 	})
 }
+
+// newChild is a child with a current address in Leeds.
+func newChild(given string) *domain.Child {
+	return &domain.Child{GivenNames: given, FamilyName: "Quennell", Gender: domain.GenderFemale,
+		DateOfBirth: domain.MustDate("2016-04-09"), LACode: "E08000035", AddressStatus: domain.AddressCurrent,
+		Addresses: []domain.ChildAddress{{Address: domain.Address{Line1: "4 Kirk Lane", Town: "Leeds", Postcode: "LS6 3BT"}}}}
+}

@@ -397,13 +397,7 @@ func (tx *Tx) Commit() error {
 	if tx.failed != nil {
 		return tx.failed
 	}
-	if err := tx.Tx.Commit(); err != nil {
-		return err
-	}
-	if !tx.indexSafe {
-		tx.db.indexChanged()
-	}
-	return nil
+	return tx.Tx.Commit()
 }
 
 // Insert specs of the bulk paths. Each names the column that holds the

@@ -41,9 +41,6 @@ type DB struct {
 	pooledMu sync.Mutex
 	// auditQ gathers audit entries for a group commit (Audit).
 	auditQ auditQueue
-	// snaps holds the read transactions searches read the index in, on
-	// SQLite (snapshot.go); nil on PostgreSQL.
-	snaps *snapshots
 
 	// Now is the clock; tests move it to cross birthdays and expiries.
 	Now func() time.Time
@@ -86,12 +83,10 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 			db.write.Close()
 			return nil, err
 		}
-		// Eight readers, and the index snapshots' connections beside them.
-		db.read.SetMaxOpenConns(8 + maxSnapshots)
-		db.read.SetMaxIdleConns(8 + maxSnapshots)
+		db.read.SetMaxOpenConns(8)
+		db.read.SetMaxIdleConns(8)
 		db.read.SetConnMaxIdleTime(5 * time.Minute)
 		db.stmts = &stmtCache{m: map[*sql.DB]map[string]*sql.Stmt{}}
-		db.snaps = newSnapshots()
 	} else {
 		db.write.SetMaxOpenConns(16)
 		db.write.SetMaxIdleConns(16)
@@ -125,7 +120,6 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	var err error
-	db.closeSnapshots()
 	db.stmts.close()
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()
@@ -306,10 +300,6 @@ type Tx struct {
 	// keySpec, when set, is where new children's blocking keys go instead
 	// of child_keys (a bulk load's staging table).
 	keySpec *insertSpec
-	// indexSafe says the transaction cannot change the search index (an
-	// audit group, a read-only view): its commit leaves the index
-	// snapshots open.
-	indexSafe bool
 }
 
 // childKeys is the insert new children's blocking keys are queued for.
@@ -535,7 +525,7 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC(), indexSafe: true}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
 }
 
 // today is the calendar date in England at the transaction's time.

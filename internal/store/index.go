@@ -386,27 +386,9 @@ func (db *DB) SearchCandidates(ctx context.Context, keys []string, limit int) ([
 	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + db.dialect.param(n+1) + `) c ON c.child_id = m.child_id
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
-	// In an index snapshot when one is free (snapshot.go).
-	var rows *sql.Rows
-	var err error
-	snap := db.takeSnapshot()
-	if snap != nil {
-		rows, err = db.snapshotQuery(ctx, snap, sb.String(), args...)
-	} else {
-		rows, err = db.readQuery(ctx, sb.String(), args...)
-	}
-	out, err := scanSearchCandidates(rows, err)
-	if snap != nil {
-		db.giveSnapshot(snap, err != nil)
-	}
-	return out, internal(op, err)
-}
-
-// scanSearchCandidates reads SearchCandidates' rows, or returns the
-// query's error.
-func scanSearchCandidates(rows *sql.Rows, err error) ([]Candidate, error) {
+	rows, err := db.readQuery(ctx, sb.String(), args...)
 	if err != nil {
-		return nil, err
+		return nil, internal(op, err)
 	}
 	defer rows.Close()
 	var out []Candidate
@@ -414,15 +396,15 @@ func scanSearchCandidates(rows *sql.Rows, err error) ([]Candidate, error) {
 		var c Candidate
 		var id, data string
 		if err := rows.Scan(&id, &c.Hits, &data); err != nil {
-			return nil, err
+			return nil, internal(op, err)
 		}
 		if err := decodeMatchData(data, &c.MatchData); err != nil {
-			return nil, err
+			return nil, internal(op, err)
 		}
 		c.ID = domain.ID(id)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, internal(op, rows.Err())
 }
 
 // CandidatesCarryFlags reports whether a search should read its candidates
