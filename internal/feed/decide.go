@@ -188,8 +188,10 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// had such pairs merged) or carry their own NHS number.
 			d, rule = match.Review, sameSourceTwinRule
 		}
-		if g := v.Levels[match.FieldGiven]; d == match.Link && v.Levels[match.FieldDOB] == match.DOBDisagree &&
-			g != match.GivenExact && g != match.GivenMissing && v.Levels[match.FieldIdentifier] != match.IDAgree {
+		g := v.Levels[match.FieldGiven]
+		unlike := v.Levels[match.FieldDOB] == match.DOBDisagree && g != match.GivenExact && g != match.GivenMissing &&
+			v.Levels[match.FieldIdentifier] != match.IDAgree
+		if d == match.Link && unlike {
 			// Another date of birth and a first name only like the
 			// child's (Aryan beside his brother Rayan, two years apart)
 			// is never enough for a link, however much the home and the
@@ -197,8 +199,7 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// home a brother or sister (below).
 			d = match.Review
 		}
-		if d == match.Review && v.Levels[match.FieldDOB] == match.DOBDisagree && v.Levels[match.FieldGiven] != match.GivenExact &&
-			v.Levels[match.FieldGiven] != match.GivenMissing && v.Levels[match.FieldIdentifier] != match.IDAgree &&
+		if d == match.Review && unlike &&
 			(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious) {
 			// Another first name (Harry beside Henry) and a date of birth
 			// nothing like the child's, at the child's home: a brother or
