@@ -29,3 +29,19 @@ func (db *DB) PooledInsertsPrepared() bool {
 
 // NewItemID is newItemID, for tests.
 func NewItemID() string { return newItemID() }
+
+// Vacuumed reports whether table has been vacuumed by hand (PostgreSQL;
+// false on SQLite) and has pages marked all-visible.
+func (db *DB) Vacuumed(table string) bool {
+	if db.dialect.name != "postgres" {
+		return false
+	}
+	var vacuumed bool
+	var visible int64
+	err := db.read.QueryRow(`SELECT s.last_vacuum IS NOT NULL, c.relallvisible FROM pg_stat_user_tables s
+		JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema() AND s.relname = $1`, table).Scan(&vacuumed, &visible)
+	if err != nil {
+		panic(err)
+	}
+	return vacuumed && visible > 0
+}
