@@ -333,6 +333,15 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 		{"hyphen written as a space", rec("Ellie May"), []store.ImportCandidate{child("A", "Ellie-May")}, match.Link, "A"},
 		{"twins with one first name and other middle names", rec("Luka Seth"), []store.ImportCandidate{child("A", "Luka Jenson")}, match.NewChild, ""},
 		{"the same child with and without a middle name", rec("Luka"), []store.ImportCandidate{child("A", "Luka Jenson")}, match.Link, "A"},
+		{"a spelling, the same middle name and NHS number", rec("Aisha Amina", "nhs:1"), []store.ImportCandidate{child("A", "Ayesha Amina", "nhs:1")}, match.Link, "A"},
+		{"a typing error, the same middle name and NHS number", rec("Jnah Ryan", "nhs:1"), []store.ImportCandidate{child("A", "Jonah Ryan", "nhs:1")}, match.Link, "A"},
+		{"a spelling and the same middle name, no number", rec("Aisha Amina"), []store.ImportCandidate{child("A", "Ayesha Amina")}, match.Review, ""},
+		{"a spelling twins are given, with the other twin's number", rec("Luka", "nhs:1"), []store.ImportCandidate{child("A", "Luca", "nhs:1")}, match.Review, ""},
+		{"a spelling with the same middle name, the date a day out", func() match.Record {
+			r := rec("Aisha Amina", "nhs:1")
+			r.DateOfBirth = dob.AddDays(1)
+			return r
+		}(), []store.ImportCandidate{child("A", "Ayesha Amina", "nhs:1")}, match.Review, ""},
 		{"sound-alike twin with the date a day out", func() match.Record {
 			r := rec("Harvey")
 			r.DateOfBirth = dob.AddDays(1)
