@@ -498,8 +498,12 @@ func (m *Main) loadTruth(ctx context.Context, cfg gen.Config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "- load's end: %d blocking keys moved in %s, identifier index built in %s\n",
+	fmt.Fprintf(m.Stdout, "- load's end: %d blocking keys moved in %s, identifier index built in %s",
 		st.Keys, st.KeysTook.Round(time.Second), st.IndexesTook.Round(time.Second))
+	if st.VacuumTook > 0 {
+		fmt.Fprintf(m.Stdout, ", search tables vacuumed and analysed in %s", st.VacuumTook.Round(time.Second))
+	}
+	fmt.Fprintln(m.Stdout)
 	return nil
 }
 
