@@ -168,6 +168,16 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// children, wherever they live.
 			d, rule = match.NewChild, "further given names both given and none shared: two children"
 		}
+		if d == match.Link && twinSpellingAway(v) && !trueNickname(rec.GivenNames, crec.GivenNames) &&
+			compactName(rec.GivenNames) != compactName(crec.GivenNames) && !sameFurtherNames(rec.GivenNames, crec.GivenNames) &&
+			!nm.typo(rec.GivenNames, crec.GivenNames, cd.ID) {
+			// Sophia Hannah Abdi's GP record, with a postcode in the next
+			// district, linked to the child her twin Sophie's benefits
+			// record made; Amelia Morgan's, with no postcode, to her
+			// twin Amelie's. Away from the child's home the twin guard
+			// (refine) did not look.
+			d, rule = match.Review, awayTwinRule
+		}
 		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&
 			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact &&
 				(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious)) {
@@ -369,6 +379,29 @@ func refine(model *match.Model, v match.Vector, d match.Decision, p float64, rec
 		return match.Link, spelledRule
 	}
 	return d, ""
+}
+
+// awayTwinRule explains a link held back by twinSpellingAway.
+const awayTwinRule = "a first given name spelled as twins' names are, the family name and birthday the same, the home not the child's and no identifier agreeing: a twin as likely"
+
+// twinSpellingAway reports whether the pair is a possible twin but for
+// the home: the first given names spelled alike but not the same (Sophie
+// and Sophia, Amelie and Amelia), the family name and date of birth (or
+// one a typing error away) the same, no identifier agreeing, and a
+// postcode that is not the child's or not given. A twin's record with a
+// stale address, or none, is as likely as the child's own with both a
+// misspelled name and another address.
+func twinSpellingAway(v match.Vector) bool {
+	l := &v.Levels
+	switch l[match.FieldGiven] {
+	case match.GivenNickname, match.GivenPhonetic, match.GivenJW92, match.GivenJW85:
+	default:
+		return false
+	}
+	dob, pc := l[match.FieldDOB], l[match.FieldPostcode]
+	return l[match.FieldFamily] == match.FamilyExact && (dob == match.DOBExact || dob == match.DOBOneDay || dob == match.DOBTransposed) &&
+		l[match.FieldGender] != match.GenderDisagree && l[match.FieldIdentifier] != match.IDAgree &&
+		pc != match.PostcodeExact && pc != match.PostcodePrevious
 }
 
 // spelledRule explains a link made by refine for a first given name

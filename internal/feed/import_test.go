@@ -342,6 +342,21 @@ func TestDecideTwinsAndSpelling(t *testing.T) {
 			r.DateOfBirth = dob.AddDays(1)
 			return r
 		}(), []store.ImportCandidate{child("A", "Ayesha Amina", "nhs:1")}, match.Review, ""},
+		{"a twin's spelling at another address", func() match.Record {
+			r := rec("Sophia Hannah")
+			r.Postcodes = []string{"BR6 1AA"}
+			return r
+		}(), []store.ImportCandidate{child("A", "Sophie")}, match.Review, ""},
+		{"a twin's spelling with no address", func() match.Record {
+			r := rec("Sophia")
+			r.Postcodes = nil
+			return r
+		}(), []store.ImportCandidate{child("A", "Sophie")}, match.Review, ""},
+		{"a short form at another address", func() match.Record {
+			r := rec("Alf James")
+			r.Postcodes = []string{"BR6 1AA"}
+			return r
+		}(), []store.ImportCandidate{child("A", "Alfie James")}, match.Link, "A"},
 		{"sound-alike twin with the date a day out", func() match.Record {
 			r := rec("Harvey")
 			r.DateOfBirth = dob.AddDays(1)
