@@ -71,6 +71,7 @@ const (
 	ReasonSeveral       = "several children match"
 	ReasonShielded      = "may be a shielded child"
 	ReasonNoLA          = "no local authority"
+	ReasonHeldTwin      = "a record held for review gives this record's names: they may be a twin's, beside this child"
 )
 
 // model returns the model to match with and its name for explanations:
@@ -553,6 +554,15 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 		}
 		o = decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
 	}
+	if o.Decision == match.Link {
+		held, err := heldNamesake(b, p, cands, o.ChildID)
+		if err != nil {
+			return err
+		}
+		if held {
+			o.Decision, o.Reason = match.Review, ReasonHeldTwin
+		}
+	}
 	r.Explanation = o.Explanation
 	if r.Explanation != nil {
 		r.Explanation.Model = nm.model
@@ -588,6 +598,33 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 	}
 	nm.add(r.Child.GivenNames)
 	return b.Hold(r, it)
+}
+
+// heldNamesake reports whether a record that would link to child, under
+// given names not the child's own (Luka Thomas to a Luka), shares its
+// given names, family name and date of birth with a record held for
+// review. Such a held record is often a twin's, held beside this child
+// because the twins' names were alike (a source wrote Luca as Luka): this
+// record is then that twin's too, and waits beside it rather than merging
+// the twins. A million children had one such pair merged.
+func heldNamesake(b *store.Batch, p *pending, cands []store.ImportCandidate, child domain.ID) (bool, error) {
+	rc := p.rec.Child
+	i := slices.IndexFunc(cands, func(c store.ImportCandidate) bool { return c.ID == child })
+	if i < 0 || compactName(rc.GivenNames) == compactName(cands[i].GivenNames) {
+		return false, nil
+	}
+	held, err := b.HeldMeeting(p.first)
+	if err != nil {
+		return false, err
+	}
+	for _, h := range held {
+		hc := h.Child
+		if h.Hash != p.rec.Hash && compactName(hc.GivenNames) == compactName(rc.GivenNames) &&
+			match.Name(hc.FamilyName) == match.Name(rc.FamilyName) && hc.DateOfBirth.Equal(rc.DateOfBirth) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func firstID(cs []store.ReviewCandidate) domain.ID {

@@ -724,3 +724,37 @@ func TestDecideNamesakeElsewhere(t *testing.T) {
 		t.Errorf("beside a shielded namesake: got %v; want review", o.Decision)
 	}
 }
+
+// TestImportHeldTwinNotMerged: twins Luca and Luka Thomas, the benefits
+// record of Luca written "Luka" (a million children had this pair merged).
+// Benefits makes Luca's child from "Luka" and holds "Luka Thomas" beside
+// it (the same source sent the child under other given names: a twin as
+// likely as a duplicate). The GP's "Luka Thomas" would link to the child
+// "Luka" (the same first name, a middle name more); since a held record
+// gives its names exactly, it waits beside the held one instead.
+func TestImportHeldTwinNotMerged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		e := newEnv(t, url)
+		s := e.load("benefits", "b.csv", header+
+			"B1,Luka,Wright,male,2013-08-12,140 Chapel Street,Stockport,SK7 7TQ,,E08000007\n"+
+			"B2,Luka Thomas,Wright,male,2013-08-12,140 Chapel Street,Stockport,SK7 7TQ,,E08000007\n")
+		if got, want := countsOf(s), (counts{read: 2, accepted: 2, created: 1, review: 1}); got != want {
+			t.Fatalf("benefits: got %+v; want %+v (Luka Thomas held beside Luka)", got, want)
+		}
+		s = e.load("health", "h.csv", header+
+			"H1,Luka Thomas,WRIGHT,male,2013-08-12,140 Chapel Street,Stockport,SK7 7TQ,4010232137,E08000007\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, review: 1}); got != want {
+			t.Errorf("health: got %+v; want %+v (held beside the held Luka Thomas)", got, want)
+		}
+		l := e.links()
+		if c := l[recKey{"health", "H1"}]; c != "" {
+			t.Errorf("health H1 (Luka Thomas) linked to %q, the child of benefits B1 (Luka) %q", c, l[recKey{"benefits", "B1"}])
+		}
+		// Luka's own GP record still links to his child.
+		s = e.load("health", "h2.csv", header+
+			"H2,Luka,Wright,male,2013-08-12,140 Chapel Street,Stockport,SK7 7TQ,9434765919,E08000007\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, linked: 1}); got != want {
+			t.Errorf("health H2 (Luka): got %+v; want %+v", got, want)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -1289,6 +1290,50 @@ func (b *Batch) MarkHeldMeeting(keys []string) (int, error) {
 		}
 	}
 	return marked, nil
+}
+
+// HeldMeeting returns the records held for review (of any source) filed
+// under any of keys (ReviewItem.Keys), as stored, those the batch held
+// included.
+func (b *Batch) HeldMeeting(keys []string) ([]*SourceRecord, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	d := b.tx.db.dialect
+	n := d.padTo(len(keys), 8)
+	var q strings.Builder
+	args := make([]any, 0, n)
+	q.WriteString(`SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
+		WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
+	args = listParams(d, &q, 1, n, args, keys)
+	q.WriteString(")")
+	rows, err := b.tx.queryFor(b.ctx, []string{"held_keys", "review_items", "source_records"}, nil, q.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	var held [][2]string
+	for rows.Next() {
+		var h [2]string
+		if err := rows.Scan(&h[0], &h[1]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		held = append(held, h)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	out := make([]*SourceRecord, 0, len(held))
+	for _, h := range held {
+		r, err := b.tx.storedRecord(b.ctx, h[0], h[1])
+		if err != nil {
+			return nil, err
+		}
+		if r.Status == RecordReview {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // HeldToRecheck returns the records marked by MarkHeldMeeting, by source,
