@@ -151,7 +151,7 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 		qf.Apply(&v)
 		sameSource := slices.Contains(cd.Sources, source)
 		prior := model.Prior(sameSource)
-		d, p := model.ClassifyPrior(v, prior)
+		d, p := model.ClassifyProbability(v, model.Posterior(v, prior))
 		odds := model.MatchWeight(v) + math.Log2(prior/(1-prior))
 		d, rule := refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
 		if rule == "" && sameSource && model.Prior(true) != model.Lambda {

@@ -758,3 +758,42 @@ func TestImportHeldTwinNotMerged(t *testing.T) {
 		}
 	})
 }
+
+// TestDecideCoverage: Reece Jesse Miller's GP record, every name and the
+// date of birth exact, at an address his benefits record did not give.
+// Against a million children the pair alone is short of a link (another
+// child may look like him); a trained model knows that nearly every
+// record finds its child (match.Model.Coverage), and the one child that
+// looks like him is then his. Two such children still wait.
+func TestDecideCoverage(t *testing.T) {
+	model := feed.ImportModel()
+	// As trained at a million children: the prior for the directory's
+	// size, and an address that disagrees as rare as training found it.
+	model.Lambda, model.SameSourceLambda = 0.95e-6, 0.95e-8
+	model.M[match.FieldPostcode][match.PostcodeDisagree] = 0.0048
+	dob, err := domain.ParseDate("date_of_birth", "2008-01-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := match.Record{GivenNames: "Reece Jesse", FamilyName: "Miller", DateOfBirth: dob, Gender: domain.GenderMale,
+		Postcodes: []string{"SK13 7ZB"}}
+	child := func(id, postcode string) store.ImportCandidate {
+		var c store.ImportCandidate
+		c.ID = domain.ID(id)
+		c.MatchData = store.MatchData{GivenNames: "Reece Jesse", FamilyName: "Miller", DateOfBirth: dob, Gender: domain.GenderMale,
+			Postcodes: []string{postcode}, LACode: "E08000008"}
+		return c
+	}
+	one := []store.ImportCandidate{child("A", "OL10 7RG")}
+	if o := feed.Decide(&model, rec, "health", "E08000008", one, nil); o.Decision != match.Review {
+		t.Fatalf("no coverage: %v; want review (the pair alone is short of a link)", o.Decision)
+	}
+	model.Coverage = 0.95
+	if o := feed.Decide(&model, rec, "health", "E08000008", one, nil); o.Decision != match.Link || o.ChildID != "A" {
+		t.Errorf("coverage 0.95: %v %q; want link A", o.Decision, o.ChildID)
+	}
+	two := []store.ImportCandidate{child("A", "OL10 7RG"), child("B", "M1 1AA")}
+	if o := feed.Decide(&model, rec, "health", "E08000008", two, nil); o.Decision != match.Review {
+		t.Errorf("coverage 0.95, two alike: %v %q; want review", o.Decision, o.ChildID)
+	}
+}

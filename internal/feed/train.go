@@ -190,6 +190,7 @@ func Train(ctx context.Context, db *store.DB, r Reader, opt TrainOptions) (match
 	rep.SameSourceLambda = rep.Lambda * min(rep.DuplicateShare/rep.Share, 1)
 	model.SameSourceLambda = rep.SameSourceLambda
 	model.TermFrequency = true
+	model.Coverage = rep.Share
 	return model, rep, nil
 }
 

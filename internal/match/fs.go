@@ -30,6 +30,14 @@ type Model struct {
 	// prior estimated for the directory's size. DefaultModel's hand-set
 	// weights and prior were tuned without it.
 	TermFrequency bool
+	// Coverage is the share of a feed's records whose child the directory
+	// already holds (a trained model's estimate; 0 when unknown). When it
+	// is set, a record's candidates are weighed against one another and
+	// against the child's absence (RecordPosteriors) rather than each
+	// pair alone: one child looking like the record, where nine records
+	// in ten find their child, is likelier the child than the pair's
+	// prior alone says; two alike share the probability.
+	Coverage float64 `json:",omitempty"`
 }
 
 // DefaultModel returns a model with hand-set m and u values so that
@@ -195,10 +203,35 @@ func (m *Model) Prior(sameSource bool) float64 {
 	return m.Lambda
 }
 
+// Posterior is the probability that a record's candidate, compared in v
+// with prior (Prior), is the record's child. Without a Coverage it is the
+// pair's own (Probability: the candidate against any other child of the
+// directory). With one, it weighs the candidate against the chance that the
+// record's child is not in the directory at all, 1 − Coverage (at least one
+// in a hundred): a candidate looking like the record, where nine records in
+// ten find their child, is likelier the child than the pair alone says.
+// Other candidates that look like the record too are left to the
+// importer's rules (several children, twins, namesakes far behind).
+func (m *Model) Posterior(v Vector, prior float64) float64 {
+	w := m.MatchWeight(v)
+	if m.Coverage <= 0 || prior <= 0 {
+		return Probability(w, prior)
+	}
+	absent := max(1-m.Coverage, 0.01)
+	// odds = prior × 2^w ÷ absent, as a logistic of its log2.
+	l := w + math.Log2(prior) - math.Log2(absent)
+	return 1 / (1 + math.Exp2(-l))
+}
+
 // ClassifyPrior is Classify with the given prior (Prior) in place of
 // Lambda.
 func (m *Model) ClassifyPrior(v Vector, prior float64) (Decision, float64) {
-	p := Probability(m.MatchWeight(v), prior)
+	return m.ClassifyProbability(v, Probability(m.MatchWeight(v), prior))
+}
+
+// ClassifyProbability is Classify for a pair whose probability of being
+// the same child is p (Probability, RecordPosteriors).
+func (m *Model) ClassifyProbability(v Vector, p float64) (Decision, float64) {
 	d := m.Decide(p)
 	switch {
 	case v.LikelyTwin():

@@ -246,3 +246,29 @@ func TestEstimateM(t *testing.T) {
 		t.Errorf("EstimateM changed u or lambda")
 	}
 }
+
+// TestPosteriorCoverage: with no coverage the posterior is the pair's own;
+// with one, the candidate is weighed against the child's absence, so a
+// pair the model puts at 0.8 is 0.988 where 95 % of records find their
+// child; at most a hundredth is left for absence.
+func TestPosteriorCoverage(t *testing.T) {
+	m := DefaultModel()
+	v := Vector{}
+	v.Levels[FieldGiven], v.Levels[FieldFamily], v.Levels[FieldDOB] = GivenExact, FamilyExact, DOBExact
+	v.Levels[FieldGender], v.Levels[FieldPostcode] = GenderAgree, PostcodeDisagree
+	w := m.MatchWeight(v)
+	// The prior that makes the pair 0.8 on its own.
+	prior := 1 / (1 + 0.25*math.Exp2(w))
+	if p := m.Posterior(v, prior); math.Abs(p-0.8) > 1e-9 {
+		t.Fatalf("no coverage: Posterior = %v; want the pair's own 0.8", p)
+	}
+	m.Coverage = 0.95
+	// odds 4 × (1 − prior) ÷ 0.05 ≈ 80: 80 ÷ 81.
+	if p := m.Posterior(v, prior); math.Abs(p-80.0/81) > 1e-4 {
+		t.Errorf("coverage 0.95: Posterior = %v; want %v", p, 80.0/81)
+	}
+	m.Coverage = 0.9999
+	if p := m.Posterior(v, prior); math.Abs(p-400.0/401) > 1e-4 {
+		t.Errorf("coverage 0.9999: Posterior = %v; want %v (absence at least 0.01)", p, 400.0/401)
+	}
+}

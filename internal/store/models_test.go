@@ -31,6 +31,7 @@ func TestModelsSaveAndLatest(t *testing.T) {
 		second := first
 		second.M[match.FieldDOB][match.DOBDisagree] = 0.004
 		second.Lambda = 2e-6
+		second.Coverage = 0.95 // kept with the model
 		saved := &store.MatchModel{Name: "import", Model: second}
 		if err := db.SaveModel(ctx, saved); err != nil {
 			t.Fatal(err)
