@@ -393,9 +393,7 @@ const awayTwinRule = "a first given name spelled as twins' names are, the family
 // misspelled name and another address.
 func twinSpellingAway(v match.Vector) bool {
 	l := &v.Levels
-	switch l[match.FieldGiven] {
-	case match.GivenNickname, match.GivenPhonetic, match.GivenJW92, match.GivenJW85:
-	default:
+	if !spelledAlike(l[match.FieldGiven]) {
 		return false
 	}
 	dob, pc := l[match.FieldDOB], l[match.FieldPostcode]
@@ -414,17 +412,26 @@ const spelledRule = "the first given name spelled another way, every further giv
 // number or UPN agreeing. Twins are given such spellings (Luca and Luka),
 // so it settles a link only beside sameFurtherNames: a twin's record would
 // need the other twin's number and the other twin's further given names
-// too. At a million children such records were most of those held for
-// review as possible twins (docs/benchmarks.md).
+// too. Of 100,000 health records against a million children, such
+// records were most of those held for review (docs/benchmarks.md).
 func spelledOnly(v match.Vector) bool {
 	l := &v.Levels
-	switch l[match.FieldGiven] {
-	case match.GivenNickname, match.GivenPhonetic, match.GivenJW92, match.GivenJW85:
-	default:
+	if !spelledAlike(l[match.FieldGiven]) {
 		return false
 	}
 	return l[match.FieldFamily] == match.FamilyExact && l[match.FieldDOB] == match.DOBExact &&
 		l[match.FieldIdentifier] == match.IDAgree && l[match.FieldGender] != match.GenderDisagree
+}
+
+// spelledAlike reports whether a first given name's level is two names
+// alike but not the same: in one nickname group, sounding alike or close
+// by Jaro-Winkler.
+func spelledAlike(g match.Level) bool {
+	switch g {
+	case match.GivenNickname, match.GivenPhonetic, match.GivenJW92, match.GivenJW85:
+		return true
+	}
+	return false
 }
 
 // sameFurtherNames reports whether both given-names fields have names

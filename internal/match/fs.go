@@ -32,11 +32,8 @@ type Model struct {
 	TermFrequency bool
 	// Coverage is the share of a feed's records whose child the directory
 	// already holds (a trained model's estimate; 0 when unknown). When it
-	// is set, a record's candidates are weighed against one another and
-	// against the child's absence (RecordPosteriors) rather than each
-	// pair alone: one child looking like the record, where nine records
-	// in ten find their child, is likelier the child than the pair's
-	// prior alone says; two alike share the probability.
+	// is set, a candidate is weighed against the child's absence from the
+	// directory (Posterior) rather than against every other child.
 	Coverage float64 `json:",omitempty"`
 }
 
@@ -230,7 +227,7 @@ func (m *Model) ClassifyPrior(v Vector, prior float64) (Decision, float64) {
 }
 
 // ClassifyProbability is Classify for a pair whose probability of being
-// the same child is p (Probability, RecordPosteriors).
+// the same child is p (Probability, Posterior).
 func (m *Model) ClassifyProbability(v Vector, p float64) (Decision, float64) {
 	d := m.Decide(p)
 	switch {
