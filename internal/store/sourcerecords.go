@@ -1270,18 +1270,9 @@ func (b *Batch) MarkHeldMeeting(keys []string) (int, error) {
 	marked := 0
 	for start := 0; start < len(keys); start += readAheadChunk {
 		part := keys[start:min(start+readAheadChunk, len(keys))]
-		n := d.padTo(len(part), 50)
-		var q strings.Builder
-		args := make([]any, 0, n)
-		// CROSS JOIN keeps SQLite's planner to the keys first: otherwise it
-		// walks every open review item and probes the keys for each
-		// (PostgreSQL plans the join as any other).
-		q.WriteString(`INSERT INTO held_recheck (source, record_hash)
-			SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
-			WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
-		args = listParams(d, &q, 1, n, args, part)
-		q.WriteString(") ON CONFLICT (source, record_hash) DO NOTHING")
-		res, err := b.tx.execFor(b.ctx, []string{"held_keys", "review_items", "held_recheck"}, nil, q.String(), args...)
+		held, args := heldUnder(d, part, 50)
+		q := `INSERT INTO held_recheck (source, record_hash) ` + held + ` ON CONFLICT (source, record_hash) DO NOTHING`
+		res, err := b.tx.execFor(b.ctx, []string{"held_keys", "review_items", "held_recheck"}, nil, q, args...)
 		if err != nil {
 			return marked, err
 		}
@@ -1292,6 +1283,23 @@ func (b *Batch) MarkHeldMeeting(keys []string) (int, error) {
 	return marked, nil
 }
 
+// heldUnder is the query of the records held for review (open review
+// items) filed under any of keys, as (source, record_hash), and its
+// arguments, the keys padded to a multiple of step (padTo).
+func heldUnder(d *dialect, keys []string, step int) (string, []any) {
+	n := d.padTo(len(keys), step)
+	var q strings.Builder
+	args := make([]any, 0, n)
+	// CROSS JOIN keeps SQLite's planner to the keys first: otherwise it
+	// walks every open review item and probes the keys for each
+	// (PostgreSQL plans the join as any other).
+	q.WriteString(`SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
+		WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
+	args = listParams(d, &q, 1, n, args, keys)
+	q.WriteString(")")
+	return q.String(), args
+}
+
 // HeldMeeting returns the records held for review (of any source) filed
 // under any of keys (ReviewItem.Keys), as stored, those the batch held
 // included.
@@ -1299,15 +1307,8 @@ func (b *Batch) HeldMeeting(keys []string) ([]*SourceRecord, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	d := b.tx.db.dialect
-	n := d.padTo(len(keys), 8)
-	var q strings.Builder
-	args := make([]any, 0, n)
-	q.WriteString(`SELECT DISTINCT h.source, h.record_hash FROM held_keys h CROSS JOIN review_items r
-		WHERE r.source = h.source AND r.record_hash = h.record_hash AND r.decided_at = '' AND h.key IN (`)
-	args = listParams(d, &q, 1, n, args, keys)
-	q.WriteString(")")
-	rows, err := b.tx.queryFor(b.ctx, []string{"held_keys", "review_items", "source_records"}, nil, q.String(), args...)
+	q, args := heldUnder(b.tx.db.dialect, keys, 8)
+	rows, err := b.tx.queryFor(b.ctx, []string{"held_keys", "review_items", "source_records"}, nil, q, args...)
 	if err != nil {
 		return nil, err
 	}
