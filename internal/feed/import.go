@@ -286,7 +286,8 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 						return nil, err
 					}
 					mrec := matchRecord(r)
-					cands, err := b.Candidates(match.QueryKeys(mrec), limit)
+					keys := match.QueryKeys(mrec)
+					cands, err := b.Candidates(keys, limit)
 					if err != nil {
 						return nil, err
 					}
@@ -296,6 +297,11 @@ func (im *Importer) settleHeld(ctx context.Context, model *match.Model, nm *name
 					}
 					o := decide(model, mrec, src, r.Child.LACode, cands, notMatch, nm)
 					if o.Decision != match.Link {
+						continue
+					}
+					if held, err := heldNamesake(b, r, keys, cands, o.ChildID); err != nil {
+						return nil, err
+					} else if held {
 						continue
 					}
 					r.Explanation = o.Explanation
@@ -555,7 +561,7 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 		o = decide(model, p.mrec, im.Source, r.Child.LACode, cands, notMatch, nm)
 	}
 	if o.Decision == match.Link {
-		held, err := heldNamesake(b, p, cands, o.ChildID)
+		held, err := heldNamesake(b, r, p.first, cands, o.ChildID)
 		if err != nil {
 			return err
 		}
@@ -607,19 +613,24 @@ func (im *Importer) place(b *store.Batch, model *match.Model, nm *names, p *pend
 // because the twins' names were alike (a source wrote Luca as Luka): this
 // record is then that twin's too, and waits beside it rather than merging
 // the twins. A million children had one such pair merged.
-func heldNamesake(b *store.Batch, p *pending, cands []store.ImportCandidate, child domain.ID) (bool, error) {
-	rc := p.rec.Child
+//
+// keys are the record's blocking keys the held records are looked up by.
+// It applies to a held record looked at again (settleHeld) as to a new
+// one: a million children had the pair merged that way once the first
+// look held it.
+func heldNamesake(b *store.Batch, r *store.SourceRecord, keys []string, cands []store.ImportCandidate, child domain.ID) (bool, error) {
+	rc := r.Child
 	i := slices.IndexFunc(cands, func(c store.ImportCandidate) bool { return c.ID == child })
 	if i < 0 || compactName(rc.GivenNames) == compactName(cands[i].GivenNames) {
 		return false, nil
 	}
-	held, err := b.HeldMeeting(p.first)
+	held, err := b.HeldMeeting(keys)
 	if err != nil {
 		return false, err
 	}
 	for _, h := range held {
 		hc := h.Child
-		if h.Hash != p.rec.Hash && compactName(hc.GivenNames) == compactName(rc.GivenNames) &&
+		if (h.Source != r.Source || h.Hash != r.Hash) && compactName(hc.GivenNames) == compactName(rc.GivenNames) &&
 			match.Name(hc.FamilyName) == match.Name(rc.FamilyName) && hc.DateOfBirth.Equal(rc.DateOfBirth) {
 			return true, nil
 		}

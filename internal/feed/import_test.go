@@ -750,6 +750,17 @@ func TestImportHeldTwinNotMerged(t *testing.T) {
 		if c := l[recKey{"health", "H1"}]; c != "" {
 			t.Errorf("health H1 (Luka Thomas) linked to %q, the child of benefits B1 (Luka) %q", c, l[recKey{"benefits", "B1"}])
 		}
+		// A sister's GP record at the same home makes her child, and the
+		// import's end looks again at the records her keys meet (Luka
+		// Thomas's among them): he still waits.
+		s = e.load("health", "h3.csv", header+
+			"H3,Ava,Wright,female,2016-02-03,140 Chapel Street,Stockport,SK7 7TQ,6743614211,E08000007\n")
+		if got, want := countsOf(s), (counts{read: 1, accepted: 1, created: 1}); got != want || s.Settled != 0 {
+			t.Errorf("health H3 (Ava): got %+v, settled %d; want %+v, none settled", got, s.Settled, want)
+		}
+		if c := e.links()[recKey{"health", "H1"}]; c != "" {
+			t.Errorf("looked at again, health H1 (Luka Thomas) linked to %q", c)
+		}
 		// Luka's own GP record still links to his child.
 		s = e.load("health", "h2.csv", header+
 			"H2,Luka,Wright,male,2013-08-12,140 Chapel Street,Stockport,SK7 7TQ,9434765919,E08000007\n")
