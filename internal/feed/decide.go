@@ -151,8 +151,9 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 		qf.Apply(&v)
 		sameSource := slices.Contains(cd.Sources, source)
 		prior := model.Prior(sameSource)
-		d, p := model.ClassifyProbability(v, model.Posterior(v, prior))
-		odds := model.MatchWeight(v) + math.Log2(prior/(1-prior))
+		w := model.MatchWeight(v)
+		d, p := model.ClassifyProbability(v, model.Posterior(w, prior))
+		odds := w + math.Log2(prior/(1-prior))
 		d, rule := refine(model, v, d, p, rec.GivenNames, crec.GivenNames)
 		if rule == "" && sameSource && model.Prior(true) != model.Lambda {
 			rule = sameSourceRule
@@ -179,8 +180,7 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			d, rule = match.Review, awayTwinRule
 		}
 		if g := v.Levels[match.FieldGiven]; d == match.Link && g != match.GivenExact && g != match.GivenMissing &&
-			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact &&
-				(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious)) {
+			(v.Levels[match.FieldIdentifier] == match.IDDisagree || v.Levels[match.FieldFamily] != match.FamilyExact && atHome(v)) {
 			// Names alike but not equal with another NHS number (Hafsa
 			// and Hafsah, a date mistyped), or under another family name
 			// at the same home: a sister as likely as this child.
@@ -209,8 +209,7 @@ func decide(model *match.Model, rec match.Record, source, la string, cands []sto
 			// home a brother or sister (below).
 			d = match.Review
 		}
-		if d == match.Review && unlike &&
-			(v.Levels[match.FieldPostcode] == match.PostcodeExact || v.Levels[match.FieldPostcode] == match.PostcodePrevious) {
+		if d == match.Review && unlike && atHome(v) {
 			// Another first name (Harry beside Henry) and a date of birth
 			// nothing like the child's, at the child's home: a brother or
 			// sister, whose records otherwise waited beside the sibling
@@ -396,10 +395,16 @@ func twinSpellingAway(v match.Vector) bool {
 	if !spelledAlike(l[match.FieldGiven]) {
 		return false
 	}
-	dob, pc := l[match.FieldDOB], l[match.FieldPostcode]
+	dob := l[match.FieldDOB]
 	return l[match.FieldFamily] == match.FamilyExact && (dob == match.DOBExact || dob == match.DOBOneDay || dob == match.DOBTransposed) &&
-		l[match.FieldGender] != match.GenderDisagree && l[match.FieldIdentifier] != match.IDAgree &&
-		pc != match.PostcodeExact && pc != match.PostcodePrevious
+		l[match.FieldGender] != match.GenderDisagree && l[match.FieldIdentifier] != match.IDAgree && !atHome(v)
+}
+
+// atHome reports whether the pair's postcode is the child's, current or
+// previous.
+func atHome(v match.Vector) bool {
+	pc := v.Levels[match.FieldPostcode]
+	return pc == match.PostcodeExact || pc == match.PostcodePrevious
 }
 
 // spelledRule explains a link made by refine for a first given name

@@ -200,8 +200,8 @@ func (m *Model) Prior(sameSource bool) float64 {
 	return m.Lambda
 }
 
-// Posterior is the probability that a record's candidate, compared in v
-// with prior (Prior), is the record's child. Without a Coverage it is the
+// Posterior is the probability that a record's candidate, of match weight
+// w (MatchWeight) and prior (Prior), is the record's child. Without a Coverage it is the
 // pair's own (Probability: the candidate against any other child of the
 // directory). With one, it weighs the candidate against the chance that the
 // record's child is not in the directory at all, 1 − Coverage (at least one
@@ -209,8 +209,7 @@ func (m *Model) Prior(sameSource bool) float64 {
 // ten find their child, is likelier the child than the pair alone says.
 // Other candidates that look like the record too are left to the
 // importer's rules (several children, twins, namesakes far behind).
-func (m *Model) Posterior(v Vector, prior float64) float64 {
-	w := m.MatchWeight(v)
+func (m *Model) Posterior(w, prior float64) float64 {
 	if m.Coverage <= 0 || prior <= 0 {
 		return Probability(w, prior)
 	}

@@ -259,16 +259,16 @@ func TestPosteriorCoverage(t *testing.T) {
 	w := m.MatchWeight(v)
 	// The prior that makes the pair 0.8 on its own.
 	prior := 1 / (1 + 0.25*math.Exp2(w))
-	if p := m.Posterior(v, prior); math.Abs(p-0.8) > 1e-9 {
+	if p := m.Posterior(w, prior); math.Abs(p-0.8) > 1e-9 {
 		t.Fatalf("no coverage: Posterior = %v; want the pair's own 0.8", p)
 	}
 	m.Coverage = 0.95
 	// odds 4 × (1 − prior) ÷ 0.05 ≈ 80: 80 ÷ 81.
-	if p := m.Posterior(v, prior); math.Abs(p-80.0/81) > 1e-4 {
+	if p := m.Posterior(w, prior); math.Abs(p-80.0/81) > 1e-4 {
 		t.Errorf("coverage 0.95: Posterior = %v; want %v", p, 80.0/81)
 	}
 	m.Coverage = 0.9999
-	if p := m.Posterior(v, prior); math.Abs(p-400.0/401) > 1e-4 {
+	if p := m.Posterior(w, prior); math.Abs(p-400.0/401) > 1e-4 {
 		t.Errorf("coverage 0.9999: Posterior = %v; want %v (absence at least 0.01)", p, 400.0/401)
 	}
 }
