@@ -427,7 +427,8 @@ func (b *Batch) matchDataQuery(ids []domain.ID) (string, []any) {
 	n := d.padTo(len(ids), 50)
 	var q strings.Builder
 	args := make([]any, 0, n)
-	q.WriteString(`SELECT m.child_id, m.data, ch.shielded, ch.merged_into, ch.la_code FROM child_match m JOIN children ch ON ch.id = m.child_id WHERE m.child_id IN (`)
+	q.WriteString(`SELECT m.child_id, m.data, COALESCE(ch.shielded, FALSE), COALESCE(ch.merged_into, ''), COALESCE(ch.la_code, '') FROM child_match m ` +
+		d.flaggedJoin() + ` WHERE m.child_id IN (`)
 	args = listParams(d, &q, 1, n, args, ids)
 	q.WriteString(")")
 	return q.String(), args
@@ -445,6 +446,9 @@ func scanMatchRows(rows *sql.Rows) ([]matchDataRow, error) {
 		r.m = new(MatchData)
 		if err := decodeMatchData(r.data, r.m); err != nil {
 			return nil, err
+		}
+		if r.la == "" { // not flagged: the copy (dialect.flaggedJoin)
+			r.la = r.m.LACode
 		}
 		out = append(out, r)
 	}

@@ -470,6 +470,26 @@ func queryCandidates(ctx context.Context, q queryer, d *dialect, keys []string, 
 	return scanCandidates(rows)
 }
 
+// flaggedJoin joins a candidate's match data (m) to its children row (ch)
+// only when the child is shielded, archived or merged, through those
+// children's small partial index (children_flagged, whose condition this
+// repeats word for word, as a planner needs to take it). A child not
+// joined is none of these, and its authority is its match data's copy,
+// kept in step on a move. The flags still come from the children table,
+// in the query's own snapshot, for a few children among millions: a join
+// to every candidate's row was half a candidate query's time on
+// PostgreSQL at a million children (docs/benchmarks.md). SQLite is told
+// the index (INDEXED BY, an error if it cannot use it): by its estimates a
+// lookup of the children table's own key, which holds the whole row, costs
+// no more than one in the partial index, which it cannot tell is small.
+func (d *dialect) flaggedJoin() string {
+	children := "children ch"
+	if d.name == "sqlite" {
+		children += " INDEXED BY children_flagged"
+	}
+	return "LEFT JOIN " + children + " ON ch.id = m.child_id AND (ch.shielded OR ch.archived_on <> '' OR ch.merged_into <> '')"
+}
+
 // candidateKeyStep is the multiple the number of keys a candidate query
 // takes is rounded up to on SQLite (padTo).
 const candidateKeyStep = 8
@@ -479,12 +499,6 @@ func candidateQuery(d *dialect, keys []string, limit int) (string, []any) {
 	n := d.padTo(len(keys), candidateKeyStep)
 	var sb strings.Builder
 	args := make([]any, 0, n+1)
-	// The flags come from the children table, but only shielded and
-	// archived children are joined, through their small partial index
-	// (children_flagged): a child not joined is neither, and its
-	// authority is its match data's copy (kept in step on a move). A
-	// join to every candidate's children row was half the query's time
-	// on PostgreSQL at a million children (docs/benchmarks.md).
 	sb.WriteString(`SELECT m.child_id, c.n, m.data, COALESCE(ch.shielded, FALSE), COALESCE(ch.la_code, ''), COALESCE(ch.archived_on, '') FROM child_match m JOIN (
 		SELECT child_id, COUNT(*) AS n FROM child_keys WHERE key IN (`)
 	args = listParams(d, &sb, 1, n, args, keys)
@@ -492,7 +506,7 @@ func candidateQuery(d *dialect, keys []string, limit int) (string, []any) {
 	// given one, SQLite 3.54 drives the join from children's archived_on
 	// index and reads every child (seconds on a million).
 	sb.WriteString(`) GROUP BY child_id ORDER BY n DESC, child_id LIMIT ` + d.param(n+1) + `) c ON c.child_id = m.child_id
-		LEFT JOIN children ch ON ch.id = m.child_id AND (ch.shielded OR ch.archived_on <> '')
+		` + d.flaggedJoin() + `
 		ORDER BY c.n DESC, m.child_id`)
 	args = append(args, limit)
 	return sb.String(), args
@@ -518,7 +532,7 @@ func scanCandidates(rows *sql.Rows) ([]Candidate, error) {
 			return nil, err
 		}
 		c.ID, c.Shielded = domain.ID(id), shielded
-		if la != "" { // a flagged child's own
+		if la != "" { // a flagged child's own (dialect.flaggedJoin)
 			c.LACode = la
 		}
 		out = append(out, c)
