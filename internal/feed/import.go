@@ -112,7 +112,7 @@ type pending struct {
 // hold many more children between them: at a million children they were
 // most of an import's reads.
 func firstKeys(r match.Record, keys []string) []string {
-	own, _ := match.SplitFallback(match.Keys(r))
+	own, _ := match.SplitFallback(match.Keys(r), r.DateOfBirth)
 	var out []string
 	for _, k := range own {
 		if _, found := slices.BinarySearch(keys, k); found {

@@ -113,20 +113,34 @@ func QueryKeys(r Record) []string {
 	return k.done()
 }
 
-// SplitFallback splits keys (QueryKeys) into those a search looks up first
-// and the fallback ones it tries only when the first find nobody: the
-// family-sound, year and initial keys, which reach a child whose date of
-// birth was written wrong beyond the variants tried, but hold many
-// children each (every Smith born in 2015 whose name starts with O). At a
-// million children they were 44 % of a search's CPU and, always looked
-// up, crowded the right child out of the candidates a little more often
-// than they brought it in (docs/benchmarks.md). When every key is a
-// fallback key, they are all first.
-func SplitFallback(keys []string) (first, fallback []string) {
+// SplitFallback splits keys (QueryKeys of a record born on dob) into those
+// a search looks up first and the fallback ones it tries only when the
+// first find nobody:
+//   - the family-sound, year and initial keys, which reach a child whose
+//     date of birth was written wrong beyond the variants tried, but hold
+//     many children each (every Smith born in 2015 whose name starts with
+//     O). At a million children they were 44 % of a search's CPU and,
+//     always looked up, crowded the right child out of the candidates a
+//     little more often than they brought it in (docs/benchmarks.md);
+//   - the given-name keys of the date's variants (a day either side, day
+//     and month swapped): a given name's sound and a date hold the most
+//     children of the first keys (at eleven million, tens a key), and
+//     the family-name keys of the same variants, which hold far fewer,
+//     still reach a child whose date was mistyped. Only a record whose
+//     family name and date are both wrong needs them.
+//
+// When every key is a fallback key, they are all first.
+func SplitFallback(keys []string, dob domain.Date) (first, fallback []string) {
+	exact := ""
+	if !dob.IsZero() {
+		exact = dateKey(dob)
+	}
 	for _, k := range keys {
-		if k != "" && k[0] == keyFamilyYear {
+		switch {
+		case k != "" && k[0] == keyFamilyYear,
+			len(k) > 9 && k[0] == keyGivenDOB && k[1:9] != exact:
 			fallback = append(fallback, k)
-		} else {
+		default:
 			first = append(first, k)
 		}
 	}

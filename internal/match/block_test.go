@@ -114,28 +114,48 @@ func FuzzKeys(f *testing.F) {
 	})
 }
 
-// TestSplitFallback: a query's family-sound, year and initial keys are
-// held back; the date-of-birth, postcode and identifier keys go first, and
-// when nothing else is left the fallback keys are all first.
+// TestSplitFallback: a query's family-sound, year and initial keys, and
+// its given-name keys of the date's variants, are held back; the keys of
+// the date as written, the family-name keys of its variants, the postcode
+// and identifier keys go first, and when nothing else is left the
+// fallback keys are all first.
 func TestSplitFallback(t *testing.T) {
-	r := Record{GivenNames: "Oliver", FamilyName: "Smith", DateOfBirth: domain.MustDate("2015-03-14")}
+	dob := domain.MustDate("2015-03-04")
+	r := Record{GivenNames: "Oliver", FamilyName: "Smith", DateOfBirth: dob, Postcodes: []string{"LS1 4AB"}}
 	keys := QueryKeys(r)
-	first, fallback := SplitFallback(keys)
+	first, fallback := SplitFallback(keys, dob)
 	if len(first)+len(fallback) != len(keys) || len(first) == 0 || len(fallback) == 0 {
 		t.Fatalf("split %d keys into %d and %d; want both parts non-empty and every key kept", len(keys), len(first), len(fallback))
 	}
+	held := func(k string) bool {
+		return k[0] == 'Y' || (k[0] == 'G' && k[1:9] != "20150304")
+	}
+	kinds := map[byte]int{}
 	for _, k := range fallback {
-		if k[0] != 'Y' {
-			t.Errorf("fallback key %q; want only family-year-initial keys", k)
+		kinds[k[0]]++
+		if !held(k) {
+			t.Errorf("fallback key %q; want only family-year-initial keys and given-name keys of another date", k)
 		}
 	}
 	for _, k := range first {
-		if k[0] == 'Y' {
-			t.Errorf("first key %q is a family-year-initial key", k)
+		kinds[k[0]+32]++ // lower case: first
+		if held(k) {
+			t.Errorf("first key %q should be held back", k)
 		}
 	}
+	// Every kind the split decides on is on the side it belongs: the
+	// date's variants' family keys and the exact date's given keys first,
+	// the variants' given keys back.
+	for _, want := range []byte{'Y', 'G', 'g', 'f', 'd', 'p', 'q'} {
+		if kinds[want] == 0 {
+			t.Errorf("no %q keys on their side (%v); first %q, fallback %q", want, kinds, first, fallback)
+		}
+	}
+	if kinds['f'] < 4 {
+		t.Errorf("%d family-name keys first; want the date's and its three variants'", kinds['f'])
+	}
 	only := []string{"YSM02015O", "YSMT2015O"}
-	if first, fallback := SplitFallback(only); len(first) != 2 || fallback != nil {
+	if first, fallback := SplitFallback(only, dob); len(first) != 2 || fallback != nil {
 		t.Errorf("fallback keys alone: first %q, fallback %q; want all first", first, fallback)
 	}
 }

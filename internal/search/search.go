@@ -232,7 +232,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		// The index alone, and the flags read below for the few
 		// candidates that pass the threshold, unless the store reads
 		// them with the candidates for less.
-		keys, fallback = match.SplitFallback(match.QueryKeys(q))
+		keys, fallback = match.SplitFallback(match.QueryKeys(q), q.DateOfBirth)
 		flagged = s.DB.CandidatesCarryFlags()
 		cands, err = s.candidates(ctx, keys, flagged)
 	}
