@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/contactpoint/contactpoint/internal/domain"
-	"github.com/contactpoint/contactpoint/internal/secret"
 )
 
 // TestCandidateQueriesJoinFlaggedIndex: the candidate query and the
@@ -20,16 +18,7 @@ import (
 // one alone would read the whole row again, or on SQLite fail.
 func TestCandidateQueriesJoinFlaggedIndex(t *testing.T) {
 	ctx := context.Background()
-	keys, err := secret.New([]byte("test secret: 0123456789abcdefghijklmnopqrstuvwxyz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "cp.db"), Options{Keys: keys, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSQLite(t, time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
 	plan := func(q string, args []any) string {
 		t.Helper()
 		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)

@@ -10,6 +10,22 @@ import (
 	"github.com/contactpoint/contactpoint/internal/secret"
 )
 
+// openSQLite opens a new SQLite database in the test's temporary
+// directory, its clock stopped at now, closed when the test ends.
+func openSQLite(t *testing.T, now time.Time) *DB {
+	t.Helper()
+	keys, err := secret.New([]byte("test secret: 0123456789abcdefghijklmnopqrstuvwxyz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "cp.db"), Options{Keys: keys, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestFlushForKeepsOrder checks the insert queue's selective writes: a
 // statement about one child writes that child's queued rows, and with
 // them the queued children, inserts before updates, so that the update of
@@ -17,16 +33,7 @@ import (
 // child's update is written first.
 func TestFlushForKeepsOrder(t *testing.T) {
 	ctx := context.Background()
-	keys, err := secret.New([]byte("test secret: 0123456789abcdefghijklmnopqrstuvwxyz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "cp.db"), Options{Keys: keys, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSQLite(t, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	child := func(given string) *domain.Child {
 		return &domain.Child{GivenNames: given, FamilyName: "Hill", Gender: domain.GenderFemale,
 			DateOfBirth: domain.MustDate("2015-03-14"), AddressStatus: domain.AddressNone, LACode: "E08000019"}
