@@ -527,12 +527,14 @@ func scanCandidates(rows *sql.Rows) ([]Candidate, error) {
 			continue // gone from search
 		}
 		// Decoding resets the match data, flags included: they are set
-		// after it, from the children table.
+		// after it, from the children table, and so is the authority of
+		// a child the flagged join reached (dialect.flaggedJoin); any
+		// other keeps its match data's copy.
 		if err := decodeMatchData(data, &c.MatchData); err != nil {
 			return nil, err
 		}
 		c.ID, c.Shielded = domain.ID(id), shielded
-		if la != "" { // a flagged child's own (dialect.flaggedJoin)
+		if la != "" {
 			c.LACode = la
 		}
 		out = append(out, c)
