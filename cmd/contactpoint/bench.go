@@ -291,7 +291,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	p50, p99 := percentile(lat, 50), percentile(lat, 99)
 	fmt.Fprintf(out, "- one search inside the server (service call, audited; both sets): p50 %s, p99 %s\n", p50, p99)
 	var byStep []string
-	for _, step := range []string{"candidates", "score", "flags", "audit"} {
+	for _, step := range []string{"candidates", "score", "audit"} {
 		if d := stepTimes[step]; len(d) > 0 {
 			byStep = append(byStep, fmt.Sprintf("%s %s / %s", step, percentile(d, 50), percentile(d, 99)))
 		}

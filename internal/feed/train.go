@@ -119,7 +119,7 @@ func Train(ctx context.Context, db *store.DB, r Reader, opt TrainOptions) (match
 	var blocked []match.Vector
 	for i := range children {
 		rec := children[i].Record()
-		cands, err := db.SearchCandidates(ctx, match.QueryKeys(rec), opt.MaxCandidates)
+		cands, err := db.Candidates(ctx, match.QueryKeys(rec), opt.MaxCandidates)
 		if err != nil {
 			return base, rep, err
 		}
@@ -152,7 +152,7 @@ func Train(ctx context.Context, db *store.DB, r Reader, opt TrainOptions) (match
 			return base, rep, err
 		}
 		mrec := matchRecord(sr)
-		cands, err := db.SearchCandidates(ctx, match.QueryKeys(mrec), opt.MaxCandidates)
+		cands, err := db.Candidates(ctx, match.QueryKeys(mrec), opt.MaxCandidates)
 		if err != nil {
 			return base, rep, err
 		}

@@ -56,8 +56,7 @@ type Service struct {
 	ExpectedMatches float64
 	// Trace, when set, is told how long each step of a search took:
 	// "candidates" (reading the index, with the fallback keys when they
-	// were needed), "score", "flags" (the children table, for the
-	// candidates that passed) and "audit" (the entry committed). The
+	// were needed), "score" and "audit" (the entry committed). The
 	// benchmark uses it to say where the slowest searches spend their
 	// time. It is called on the searching goroutine.
 	Trace func(step string, took time.Duration)
@@ -170,15 +169,6 @@ func (s *Service) Search(ctx context.Context, c Criteria) (*Results, error) {
 	return res, nil
 }
 
-// candidates reads the candidates holding keys, with the children table's
-// flags when flagged.
-func (s *Service) candidates(ctx context.Context, keys []string, flagged bool) ([]store.Candidate, error) {
-	if flagged {
-		return s.DB.Candidates(ctx, keys, s.CandidateLimit)
-	}
-	return s.DB.SearchCandidates(ctx, keys, s.CandidateLimit)
-}
-
 // trace reports the time since start as step's when s.Trace is set.
 func (s *Service) trace(step string, start time.Time) {
 	if s.Trace != nil {
@@ -207,7 +197,6 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	var cands []store.Candidate
 	var keys, fallback []string
 	var err error
-	flagged := true // the candidates carry the children table's flags
 	start := time.Now()
 	switch {
 	case c.ContactPointID != "":
@@ -229,12 +218,8 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		}
 		cands, err = s.DB.MatchDataOf(ctx, dedupe(ids))
 	default:
-		// The index alone, and the flags read below for the few
-		// candidates that pass the threshold, unless the store reads
-		// them with the candidates for less.
 		keys, fallback = match.SplitFallback(match.QueryKeys(q), q.DateOfBirth)
-		flagged = s.DB.CandidatesCarryFlags()
-		cands, err = s.candidates(ctx, keys, flagged)
+		cands, err = s.DB.Candidates(ctx, keys, s.CandidateLimit)
 	}
 	if err != nil {
 		return nil, err
@@ -246,7 +231,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	if c := s.cal.Load(); c != nil {
 		prior, freq = c.prior, c.freq
 	}
-	sc := scorer{s: s, pq: pq, qf: freq.Of(pq), prior: prior, flagged: flagged,
+	sc := scorer{s: s, pq: pq, qf: freq.Of(pq), prior: prior,
 		onlyID: c.HasIdentifier() && c.GivenNames == "" && c.FamilyName == "" && c.DateOfBirth.IsZero()}
 	start = time.Now()
 	scored, from := sc.score(cands)
@@ -255,7 +240,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		// Nobody found: the date of birth may be wrong beyond the
 		// variants the first keys try.
 		start = time.Now()
-		cands, err = s.candidates(ctx, append(keys, fallback...), flagged)
+		cands, err = s.DB.Candidates(ctx, append(keys, fallback...), s.CandidateLimit)
 		if err != nil {
 			return nil, err
 		}
@@ -263,23 +248,6 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 		start = time.Now()
 		scored, from = sc.score(cands)
 		s.trace("score", start)
-	}
-	if !flagged && len(scored) > 0 {
-		start = time.Now()
-		ids := make([]domain.ID, len(scored))
-		for i, r := range scored {
-			ids[i] = r.ID
-		}
-		flags, err := s.DB.ChildFlags(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, cd := range from {
-			f, ok := flags[cd.ID]
-			cd.Shielded, cd.LACode = f.Shielded, f.LACode
-			cd.Archived = f.Archived || !ok // gone since the index was read
-		}
-		s.trace("flags", start)
 	}
 	var passed []Result
 	hidden := c.HiddenFields()
@@ -316,12 +284,11 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 
 // scorer scores a search's candidates.
 type scorer struct {
-	s       *Service
-	pq      *match.Prepared
-	qf      match.NameFrequencies // the query's names, looked up once
-	prior   float64
-	flagged bool // the candidates carry the children table's flags
-	onlyID  bool // the query is an identifier alone
+	s      *Service
+	pq     *match.Prepared
+	qf     match.NameFrequencies // the query's names, looked up once
+	prior  float64
+	onlyID bool // the query is an identifier alone
 }
 
 // score returns the candidates that pass the threshold, as results and as
@@ -332,7 +299,7 @@ func (sc *scorer) score(cands []store.Candidate) ([]Result, []*store.Candidate) 
 	var from []*store.Candidate
 	for i := range cands {
 		cd := &cands[i]
-		if sc.flagged && cd.Archived {
+		if cd.Archived {
 			continue
 		}
 		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,

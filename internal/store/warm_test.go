@@ -45,7 +45,7 @@ func TestWarmSearchIndex(t *testing.T) {
 // TestCandidatesCarryFlags: Candidates reads each candidate's shielding
 // and authority from the children table, after its match data (whose
 // decoding resets them), so a shielded child is never returned as
-// unshielded to import or to a search on PostgreSQL.
+// unshielded to import or to a search.
 func TestCandidatesCarryFlags(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
