@@ -254,7 +254,7 @@ func (s *Service) find(ctx context.Context, u *domain.User, c Criteria) (*Result
 	for i, r := range scored {
 		cd := from[i]
 		restricted := cd.Shielded && !seesShielded(u, cd.LACode)
-		if cd.Archived || (restricted && hidden) {
+		if restricted && hidden {
 			continue
 		}
 		r.Shielded = cd.Shielded
@@ -299,9 +299,6 @@ func (sc *scorer) score(cands []store.Candidate) ([]Result, []*store.Candidate) 
 	var from []*store.Candidate
 	for i := range cands {
 		cd := &cands[i]
-		if cd.Archived {
-			continue
-		}
 		r := Result{ID: cd.ID, GivenNames: cd.GivenNames, FamilyName: cd.FamilyName, DateOfBirth: cd.DateOfBirth,
 			Gender: cd.Gender, Town: cd.Town}
 		if len(cd.Postcodes) > 0 {

@@ -29,12 +29,12 @@ type MatchData struct {
 	// record's own source as a duplicate within that source).
 	Sources []string `json:"src,omitempty"`
 
-	// Shielded and Archived come from the children table when candidates
-	// are read, not from the stored copy, so that search can keep shielded
-	// children from searches on hidden fields and archived ones from all,
-	// however the copy was written.
+	// Shielded comes from the children table when candidates are read,
+	// not from the stored copy, so that search can keep shielded children
+	// from searches on hidden fields however the copy was written. An
+	// archived child is never read as a candidate at all, by the same
+	// table's word.
 	Shielded bool `json:"-"`
-	Archived bool `json:"-"`
 }
 
 // decodeMatchData reads match data as stored (json.Marshal of MatchData).
@@ -491,10 +491,10 @@ func (db *DB) MatchDataOf(ctx context.Context, ids []domain.ID) ([]Candidate, er
 		if err := decodeMatchData(data, &c.MatchData); err != nil {
 			return nil, internal(op, err)
 		}
-		c.Shielded, c.Archived, c.LACode = shielded, archived, la
 		if archived {
 			continue // gone from search
 		}
+		c.Shielded, c.LACode = shielded, la
 		byID[c.ID] = c
 	}
 	if err := rows.Err(); err != nil {
